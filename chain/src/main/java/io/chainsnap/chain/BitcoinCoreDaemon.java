@@ -1,0 +1,206 @@
+package io.chainsnap.chain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a Bitcoin Core family node binary (bitcoind, litecoind) as a daemon: it forks and outlives
+ * whoever started it, so a crash of the caller never takes the node down. Stopping is a clean RPC
+ * {@code stop} (SIGTERM if RPC is gone), then waiting for the process to exit.
+ */
+public final class BitcoinCoreDaemon {
+  private static final Logger LOG = Logger.getLogger(BitcoinCoreDaemon.class);
+
+  /**
+   * How to run the node.
+   *
+   * @param binary the node executable
+   * @param dataDir the {@code -datadir}
+   * @param network {@code main}, {@code test} or {@code regtest}
+   * @param rpcPort loopback RPC port
+   * @param rpcUser RPC user
+   * @param rpcPassword RPC password
+   * @param extraArgs further arguments, e.g. {@code -maxtipage=...}
+   */
+  public record Config(
+      Path binary,
+      Path dataDir,
+      String network,
+      int rpcPort,
+      String rpcUser,
+      String rpcPassword,
+      List<String> extraArgs) {
+
+    /** The directory with the chain data of {@link #network}: what a snapshot captures. */
+    public Path chainDir() {
+      return switch (network) {
+        case "main" -> dataDir;
+        case "test" -> dataDir.resolve("testnet4");
+        default -> dataDir.resolve(network);
+      };
+    }
+  }
+
+  private final Config config;
+  private final BitcoinCoreRpc rpc;
+
+  public BitcoinCoreDaemon(Config config) {
+    this.config = config;
+    this.rpc =
+        new BitcoinCoreRpc(
+            URI.create("http://127.0.0.1:" + config.rpcPort() + "/"),
+            config.rpcUser(),
+            config.rpcPassword(),
+            Duration.ofSeconds(60));
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public BitcoinCoreRpc rpc() {
+    return rpc;
+  }
+
+  private Path pidFile() {
+    return config.chainDir().resolve("chainsnap-node.pid");
+  }
+
+  /** The command line that starts the daemon. */
+  public List<String> command() {
+    List<String> command = new ArrayList<>();
+    command.add(config.binary().toString());
+    if (!config.network().equals("main")) {
+      command.add("-" + (config.network().equals("test") ? "testnet" : config.network()));
+    }
+    command.add("-datadir=" + config.dataDir().toAbsolutePath());
+    command.add("-pid=" + pidFile().toAbsolutePath());
+    command.add("-server");
+    command.add("-daemon");
+    command.add("-printtoconsole=0");
+    command.add("-rpcbind=127.0.0.1");
+    command.add("-rpcallowip=127.0.0.1");
+    command.add("-rpcport=" + config.rpcPort());
+    command.add("-rpcuser=" + config.rpcUser());
+    command.add("-rpcpassword=" + config.rpcPassword());
+    command.addAll(config.extraArgs());
+    return command;
+  }
+
+  /** Starts the node and waits until it answers RPC calls. */
+  public void start(Duration timeout) {
+    if (isRunning()) {
+      throw new IllegalStateException("node already running with pid " + pid().orElseThrow());
+    }
+    try {
+      Files.createDirectories(config.chainDir());
+      Process launcher =
+          new ProcessBuilder(command())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      if (!launcher.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        launcher.destroyForcibly();
+        throw new IllegalStateException("node launcher did not return within " + timeout);
+      }
+      String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (launcher.exitValue() != 0) {
+        throw new IllegalStateException(
+            "node failed to start (exit " + launcher.exitValue() + "): " + output.strip() + tail());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + config.binary(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the node", e);
+    }
+    awaitReady(timeout);
+    LOG.infof("node started: pid %s, rpc %s", pid().orElse(-1L), rpc.endpoint());
+  }
+
+  /** Waits until the node answers RPC calls; fails early if its process has gone. */
+  public void awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (rpc.isReady()) {
+        return;
+      }
+      if (pid().isEmpty() && !isRunning()) {
+        sleep(200);
+        if (!isRunning() && !rpc.isReady()) {
+          throw new IllegalStateException("node exited during start-up" + tail());
+        }
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException("node did not answer RPC within " + timeout + tail());
+  }
+
+  /** Stops the node cleanly and waits for its process to exit. No-op when it is not running. */
+  public void stop(Duration timeout) {
+    Optional<ProcessHandle> process = pid().flatMap(ProcessHandle::of);
+    if (process.isEmpty() || !process.get().isAlive()) {
+      LOG.debug("node not running, nothing to stop");
+      return;
+    }
+    try {
+      rpc.call("stop");
+    } catch (ChainRpcException e) {
+      LOG.warnf("RPC stop failed (%s), sending SIGTERM to pid %d", e.getMessage(), pid().get());
+      process.get().destroy();
+    }
+    try {
+      process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "node (pid " + process.get().pid() + ") did not stop within " + timeout, e);
+    }
+    LOG.infof("node stopped (pid %d)", process.get().pid());
+  }
+
+  /** The node's pid from its pid file, if the file is there. */
+  public Optional<Long> pid() {
+    try {
+      return Optional.of(Long.parseLong(Files.readString(pidFile()).strip()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** True when the pid file names a live process. */
+  public boolean isRunning() {
+    return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private String tail() {
+    Path log = config.chainDir().resolve("debug.log");
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return "; "
+          + log
+          + " ends with:\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.chainsnap.chain;
+
+/** Reads the state of one node of a chain family. One implementation per RPC dialect. */
+public interface ChainAdapter {
+
+  /** The node's current status; throws {@link ChainRpcException} when it cannot be read. */
+  ChainStatus status();
+
+  /**
+   * Makes the node write its in-memory chain state to disk and returns the tip that a copy of the
+   * data directory taken right after will restore to. Nodes without such a call return {@link
+   * #status()}.
+   */
+  default ChainStatus flush() {
+    return status();
+  }
+}

@@ -1,0 +1,28 @@
+package io.chainsnap.events;
+
+import java.time.Instant;
+
+/**
+ * The verifier found the published snapshot unusable; it never becomes {@code latest}.
+ *
+ * @param snapshotId the snapshot
+ * @param target what it is of
+ * @param sourceUrl the public URL the archive was downloaded from
+ * @param stage where it failed: {@code download}, {@code checksum}, {@code extract}, {@code boot},
+ *     {@code tip}
+ * @param reason what was wrong, for people
+ * @param rejectedAt when
+ */
+public record SnapshotRejected(
+    String snapshotId,
+    SnapshotTarget target,
+    String sourceUrl,
+    String stage,
+    String reason,
+    Instant rejectedAt)
+    implements EventData {
+  @Override
+  public String key() {
+    return snapshotId;
+  }
+}
