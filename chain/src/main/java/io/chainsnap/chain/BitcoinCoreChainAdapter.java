@@ -39,4 +39,9 @@ public final class BitcoinCoreChainAdapter implements ChainAdapter {
         now.peers(),
         now.clientVersion());
   }
+
+  @Override
+  public void setNetworkActive(boolean active) {
+    rpc.call("setnetworkactive", active);
+  }
 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -22,11 +22,11 @@ public final class BitcoinCoreRpc {
   public static final int WARMING_UP = -28;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
   private final URI endpoint;
   private final String authorization;
   private final Duration timeout;
-  private final HttpClient http;
 
   public BitcoinCoreRpc(URI endpoint, String user, String password, Duration timeout) {
     this.endpoint = endpoint;
@@ -35,11 +35,6 @@ public final class BitcoinCoreRpc {
             + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     this.timeout = timeout;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
   }
 
   public URI endpoint() {
@@ -56,35 +51,24 @@ public final class BitcoinCoreRpc {
     for (Object param : params) {
       array.add(JSON.valueToTree(param));
     }
-    HttpResponse<String> response;
+    Response response;
     try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(endpoint)
-                  .timeout(timeout)
-                  .header("Authorization", authorization)
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      response = post(JSON.writeValueAsBytes(request));
     } catch (IOException e) {
       throw new ChainRpcException(
           method + ": node at " + endpoint + " not reachable: " + e, UNREACHABLE, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ChainRpcException(method + ": interrupted", UNREACHABLE, e);
     }
-    if (response.statusCode() == 401 || response.statusCode() == 403) {
+    if (response.status() == 401 || response.status() == 403) {
       throw new ChainRpcException(
-          method + ": RPC credentials refused by " + endpoint, response.statusCode());
+          method + ": RPC credentials refused by " + endpoint, response.status());
     }
     JsonNode body;
     try {
       body = JSON.readTree(response.body());
     } catch (IOException e) {
       throw new ChainRpcException(
-          method + ": not a JSON-RPC answer (HTTP " + response.statusCode() + ")",
-          response.statusCode(),
+          method + ": not a JSON-RPC answer (HTTP " + response.status() + ")",
+          response.status(),
           e);
     }
     JsonNode error = body.path("error");
@@ -105,6 +89,51 @@ public final class BitcoinCoreRpc {
         return false;
       }
       throw e;
+    }
+  }
+
+  private record Response(int status, String body) {}
+
+  /**
+   * One HTTP/1.0 POST on a fresh connection, closed after the answer. Deliberately not a pooled
+   * HTTP/1.1 client: the node's shutdown waits for idle keep-alive RPC connections to time out
+   * ({@code -rpcservertimeout}, 30 s by default), which would add half a minute of downtime to
+   * every snapshot.
+   */
+  private Response post(byte[] body) throws IOException {
+    int port = endpoint.getPort() > 0 ? endpoint.getPort() : 80;
+    String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(endpoint.getHost(), port), CONNECT_TIMEOUT_MILLIS);
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+      OutputStream out = socket.getOutputStream();
+      String head =
+          "POST "
+              + path
+              + " HTTP/1.0\r\n"
+              + "Host: "
+              + endpoint.getHost()
+              + ":"
+              + port
+              + "\r\n"
+              + "Authorization: "
+              + authorization
+              + "\r\n"
+              + "Content-Type: application/json\r\n"
+              + "Content-Length: "
+              + body.length
+              + "\r\n\r\n";
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      byte[] answer = socket.getInputStream().readAllBytes();
+      String text = new String(answer, StandardCharsets.UTF_8);
+      int headerEnd = text.indexOf("\r\n\r\n");
+      if (!text.startsWith("HTTP/") || headerEnd < 0) {
+        throw new IOException("not an HTTP answer");
+      }
+      String[] statusLine = text.substring(0, text.indexOf("\r\n")).split(" ", 3);
+      return new Response(Integer.parseInt(statusLine[1]), text.substring(headerEnd + 4));
     }
   }
 }

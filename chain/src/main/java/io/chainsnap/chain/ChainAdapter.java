@@ -14,4 +14,10 @@ public interface ChainAdapter {
   default ChainStatus flush() {
     return status();
   }
+
+  /**
+   * Connects or disconnects the node from its peers, so that no new block arrives between reading
+   * the tip and stopping the node. Nodes without such a switch ignore it.
+   */
+  default void setNetworkActive(boolean active) {}
 }

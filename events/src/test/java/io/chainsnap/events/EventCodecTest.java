@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class EventCodecTest {
   static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", "full");
   static final String HASH = "91280346e339bbc6614a0baf04b1a257da8b197b0b55ced010ad075270eac7cb";
-  static final String ID = "litecoin-regtest-full-20261121t223300z-503";
+  static final String ID = "litecoin-regtest-full-20261121t223300123z-503";
   static final Instant NOW = Instant.parse("2026-11-21T22:33:00Z");
 
   static List<EventData> samples() {

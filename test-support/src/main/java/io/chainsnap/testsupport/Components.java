@@ -1,7 +1,10 @@
 package io.chainsnap.testsupport;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** Where the component programs are on this machine, and small shared helpers. */
 public final class Components {
@@ -66,6 +69,18 @@ public final class Components {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Deletes a directory tree; null or missing is fine; failures are ignored (temp dirs). */
+  public static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temporary directory left behind is not worth failing a test run for
     }
   }
 }

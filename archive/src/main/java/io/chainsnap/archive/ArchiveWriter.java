@@ -1,0 +1,312 @@
+package io.chainsnap.archive;
+
+import com.github.luben.zstd.Zstd;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes a directory as a format v1 archive: a deterministic tar cut into chunks of {@code
+ * chunkSize} uncompressed bytes, each compressed as an independent zstd frame by a pool of worker
+ * threads, written in order and hashed on the way (per chunk and whole file, no second pass).
+ *
+ * <p>Instances are immutable and thread-safe; each {@link #write} call uses its own threads. Memory
+ * stays bounded whatever the data size: see {@link #maxBufferBytes()}.
+ *
+ * <pre>{@code
+ * ArchiveWriter writer = ArchiveWriter.builder().filter(p -> !p.endsWith(".lock")).build();
+ * ArchiveManifest manifest = writer.write(dataDir, stagingDir.resolve("snapshot.tar.zst"));
+ * }</pre>
+ */
+public final class ArchiveWriter {
+
+  private static final Logger LOG = Logger.getLogger(ArchiveWriter.class);
+
+  private final int chunkSize;
+  private final int level;
+  private final int workers;
+  private final Predicate<String> filter;
+  private final ProgressListener progress;
+
+  private ArchiveWriter(Builder b) {
+    this.chunkSize = b.chunkSize;
+    this.level = b.level;
+    this.workers = b.workers;
+    this.filter = b.filter;
+    this.progress = b.progress;
+  }
+
+  /** Returns a builder with the defaults: 64 MiB chunks, level 3, one worker per processor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Uncompressed chunk size in bytes. */
+  public int chunkSize() {
+    return chunkSize;
+  }
+
+  /** zstd compression level. */
+  public int level() {
+    return level;
+  }
+
+  /** Number of compression threads. */
+  public int workers() {
+    return workers;
+  }
+
+  /**
+   * Upper bound of the chunk buffers one {@link #write} allocates: {@code workers + 1} chunks in
+   * flight, each with an uncompressed buffer of {@code chunkSize} and a frame buffer of zstd's
+   * compress bound. Independent of the size of the data.
+   */
+  public long maxBufferBytes() {
+    return (long) (workers + 1) * (chunkSize + Zstd.compressBound(chunkSize));
+  }
+
+  /**
+   * Archives {@code sourceDir} to a stream, which is flushed but left open.
+   *
+   * @param sourceDir directory to archive; its content is archived, not the directory itself
+   * @param out destination of {@code snapshot.tar.zst}
+   * @return the manifest (sizes, hashes, chunk index)
+   * @throws ArchiveException {@code SOURCE} if the tree holds a symlink, device, FIFO or socket
+   *     the filter keeps, or a file changes while read; {@code IO} if reading or writing fails
+   */
+  public ArchiveManifest write(Path sourceDir, OutputStream out) {
+    Objects.requireNonNull(sourceDir, "sourceDir");
+    Objects.requireNonNull(out, "out");
+    return write(SourceTree.scan(sourceDir, filter), out, null);
+  }
+
+  /**
+   * Archives {@code sourceDir} to a file (created or replaced, forced to disk at the end; deleted
+   * if the write fails).
+   *
+   * @param sourceDir directory to archive
+   * @param archiveFile destination, conventionally {@code snapshot.tar.zst}
+   * @return the manifest
+   * @throws ArchiveException as {@link #write(Path, OutputStream)}
+   */
+  public ArchiveManifest write(Path sourceDir, Path archiveFile) {
+    Objects.requireNonNull(sourceDir, "sourceDir");
+    Objects.requireNonNull(archiveFile, "archiveFile");
+    SourceTree tree = SourceTree.scan(sourceDir, filter);
+    boolean ok = false;
+    try (FileChannel channel =
+        FileChannel.open(
+            archiveFile,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      ArchiveManifest manifest = write(tree, out, null);
+      out.flush();
+      channel.force(true);
+      ok = true;
+      return manifest;
+    } catch (IOException e) {
+      throw new ArchiveException(
+          ArchiveException.Kind.IO, "cannot write archive " + archiveFile + ": " + e, e);
+    } finally {
+      if (!ok) {
+        try {
+          Files.deleteIfExists(archiveFile);
+        } catch (IOException e) {
+          LOG.warnf("cannot delete partial archive %s: %s", archiveFile, e);
+        }
+      }
+    }
+  }
+
+  /** Package-private hook: {@code pipelineSeen} receives the pipeline (for memory-bound tests). */
+  ArchiveManifest write(
+      SourceTree tree, OutputStream out, java.util.function.Consumer<ChunkPipeline> pipelineSeen) {
+    long started = System.nanoTime();
+    ChunkPipeline.Result result;
+    try (ChunkPipeline pipeline =
+        new ChunkPipeline(out, chunkSize, level, workers, progress, tree.tarSize())) {
+      for (SourceTree.Entry entry : tree.entries()) {
+        byte[] header = entry.header();
+        pipeline.write(header, 0, header.length);
+        if (!entry.directory()) {
+          copyFile(pipeline, entry);
+          pipeline.writeZeros(TarEncoder.padded(entry.size()) - entry.size());
+        }
+      }
+      pipeline.writeZeros(2 * TarEncoder.BLOCK);
+      result = pipeline.finish();
+      if (pipelineSeen != null) {
+        pipelineSeen.accept(pipeline);
+      }
+    }
+    if (result.tarBytes() != tree.tarSize()) {
+      throw new IllegalStateException(
+          "tar stream has " + result.tarBytes() + " bytes, expected " + tree.tarSize());
+    }
+    ArchiveManifest manifest =
+        new ArchiveManifest(
+            ArchiveFormat.FORMAT_VERSION,
+            chunkSize,
+            tree.tarSize(),
+            tree.contentSize(),
+            tree.fileCount(),
+            result.compressedSize(),
+            result.sha256(),
+            ArchiveFormat.COMPRESSION,
+            level,
+            result.chunks());
+    double seconds = (System.nanoTime() - started) / 1e9;
+    LOG.debugf(
+        "archived %s: %d files, %d tar bytes -> %d bytes in %d chunks, %.1f s (%.0f MB/s)",
+        tree.root(),
+        tree.fileCount(),
+        tree.tarSize(),
+        result.compressedSize(),
+        result.chunks().size(),
+        seconds,
+        tree.tarSize() / 1e6 / Math.max(seconds, 1e-9));
+    return manifest;
+  }
+
+  private static void copyFile(ChunkPipeline pipeline, SourceTree.Entry entry) {
+    try (FileChannel channel =
+        FileChannel.open(entry.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      pipeline.copyFrom(channel, entry.size(), entry.path());
+      long sizeAfter = channel.size();
+      var mtimeAfter = Files.getLastModifiedTime(entry.file(), LinkOption.NOFOLLOW_LINKS);
+      if (sizeAfter != entry.size() || !mtimeAfter.equals(entry.mtime())) {
+        throw new ArchiveException(
+            ArchiveException.Kind.SOURCE,
+            "source file "
+                + entry.path()
+                + " changed while being archived (size "
+                + entry.size()
+                + " -> "
+                + sizeAfter
+                + ", mtime "
+                + entry.mtime()
+                + " -> "
+                + mtimeAfter
+                + "); archive only quiesced data directories",
+            entry.path(),
+            -1,
+            null);
+      }
+    } catch (IOException e) {
+      throw new ArchiveException(
+          ArchiveException.Kind.SOURCE,
+          "cannot read source file " + entry.path() + ": " + e,
+          entry.path(),
+          -1,
+          e);
+    }
+  }
+
+  /** Builder of {@link ArchiveWriter}. */
+  public static final class Builder {
+    private int chunkSize = ArchiveFormat.DEFAULT_CHUNK_SIZE;
+    private int level = ArchiveFormat.DEFAULT_LEVEL;
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private Predicate<String> filter = path -> true;
+    private ProgressListener progress = ProgressListener.NONE;
+
+    private Builder() {}
+
+    /**
+     * Sets the uncompressed chunk size (default 64 MiB).
+     *
+     * @param chunkSize bytes, in [{@value ArchiveFormat#MIN_CHUNK_SIZE}, {@value
+     *     ArchiveFormat#MAX_CHUNK_SIZE}]
+     * @return this builder
+     */
+    public Builder chunkSize(int chunkSize) {
+      if (chunkSize < ArchiveFormat.MIN_CHUNK_SIZE || chunkSize > ArchiveFormat.MAX_CHUNK_SIZE) {
+        throw new IllegalArgumentException(
+            "chunkSize must be in ["
+                + ArchiveFormat.MIN_CHUNK_SIZE
+                + ", "
+                + ArchiveFormat.MAX_CHUNK_SIZE
+                + "], got "
+                + chunkSize);
+      }
+      this.chunkSize = chunkSize;
+      return this;
+    }
+
+    /**
+     * Sets the zstd level (default 3).
+     *
+     * @param level a zstd level, negative levels are the fast ones
+     * @return this builder
+     */
+    public Builder level(int level) {
+      if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
+        throw new IllegalArgumentException(
+            "level must be in ["
+                + Zstd.minCompressionLevel()
+                + ", "
+                + Zstd.maxCompressionLevel()
+                + "], got "
+                + level);
+      }
+      this.level = level;
+      return this;
+    }
+
+    /**
+     * Sets the number of compression threads (default: available processors).
+     *
+     * @param workers at least 1
+     * @return this builder
+     */
+    public Builder workers(int workers) {
+      if (workers < 1) {
+        throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * Sets the include/exclude filter. It receives relative paths with '/' separators and no
+     * trailing slash (for example {@code "chainstate/000123.ldb"} or {@code "wallets"}); a path
+     * is archived when it returns true. Excluding a directory excludes everything below it.
+     * Symlinks and special files the filter keeps make the write fail.
+     *
+     * @param filter the predicate
+     * @return this builder
+     */
+    public Builder filter(Predicate<String> filter) {
+      this.filter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /**
+     * Sets a progress listener, called from the writing thread after each chunk with the tar
+     * bytes produced so far and the exact tar size (known after listing the tree).
+     *
+     * @param progress the listener
+     * @return this builder
+     */
+    public Builder progress(ProgressListener progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /** Builds the writer. */
+    public ArchiveWriter build() {
+      return new ArchiveWriter(this);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.chainsnap.archive;
+
+import com.github.luben.zstd.ZstdDecompressCtx;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The uncompressed tar stream of an archive, produced by a background thread that reads each
+ * chunk, checks its hash, then decompresses it, so decompression overlaps the writing of files.
+ *
+ * <p>Two chunk buffers circulate between the threads (one being consumed, one being filled), plus
+ * one frame buffer: memory is about three chunks whatever the archive size. The end of the stream
+ * is reported only after the trailing-bytes and whole-file hash checks passed.
+ */
+final class ChunkStream implements AutoCloseable {
+
+  private static final int BUFFERS = 2;
+  private static final Object END = new Object();
+
+  private record Chunk(int index, byte[] data, int length) {}
+
+  private record Failure(RuntimeException error) {}
+
+  private final ArchiveManifest manifest;
+  private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(BUFFERS + 1);
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+  private final Thread thread;
+  private volatile boolean cancelled;
+
+  private Chunk current;
+  private int currentPos;
+  private long position;
+  private boolean ended;
+
+  ChunkStream(InputStream in, ArchiveManifest manifest, ProgressListener progress) {
+    this.manifest = manifest;
+    int size = manifest.chunks().size() == 1 ? manifest.chunks().get(0).uncompressedLength() : manifest.chunkSize();
+    for (int i = 0; i < BUFFERS; i++) {
+      free.add(new byte[size]);
+    }
+    this.thread =
+        new Thread(() -> produce(in, progress), "chainsnap-archive-decompress");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Bytes of tar stream consumed so far. */
+  long position() {
+    return position;
+  }
+
+  /** Index of the chunk holding the tar byte at {@code tarOffset}. */
+  int chunkAt(long tarOffset) {
+    long index = tarOffset / manifest.chunkSize();
+    return (int) Math.min(index, manifest.chunks().size() - 1);
+  }
+
+  /**
+   * Returns up to {@code max} next bytes as a view of a chunk buffer, valid until the next call.
+   *
+   * @return a non-empty buffer, or {@code null} at the end of the stream
+   * @throws ArchiveException a failure of the reading thread (hash mismatch, truncation...)
+   */
+  ByteBuffer slice(int max) {
+    if (!advance()) {
+      return null;
+    }
+    int n = Math.min(max, current.length() - currentPos);
+    ByteBuffer view = ByteBuffer.wrap(current.data(), currentPos, n);
+    currentPos += n;
+    position += n;
+    return view;
+  }
+
+  /**
+   * Reads exactly {@code len} bytes, or fewer only at the end of the stream.
+   *
+   * @return the number of bytes read
+   */
+  int readFully(byte[] b, int off, int len) {
+    int done = 0;
+    while (done < len) {
+      if (!advance()) {
+        break;
+      }
+      int n = Math.min(len - done, current.length() - currentPos);
+      System.arraycopy(current.data(), currentPos, b, off + done, n);
+      currentPos += n;
+      position += n;
+      done += n;
+    }
+    return done;
+  }
+
+  private boolean advance() {
+    if (ended) {
+      return false;
+    }
+    if (current != null && currentPos < current.length()) {
+      return true;
+    }
+    if (current != null) {
+      free.add(current.data());
+      current = null;
+    }
+    Object next;
+    try {
+      next = ready.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ArchiveException(ArchiveException.Kind.IO, "interrupted while extracting", e);
+    }
+    if (next == END) {
+      ended = true;
+      return false;
+    }
+    if (next instanceof Failure f) {
+      ended = true;
+      throw f.error();
+    }
+    current = (Chunk) next;
+    currentPos = 0;
+    return current.length() > 0 || advance();
+  }
+
+  /** Stops the reading thread (if still running) and waits for it. */
+  @Override
+  public void close() {
+    cancelled = true;
+    thread.interrupt();
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void produce(InputStream in, ProgressListener progress) {
+    try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
+      ChunkInput input = new ChunkInput(in, manifest, progress);
+      byte[] frame = new byte[ChunkInput.maxCompressedLength(manifest)];
+      while (input.hasNext()) {
+        if (cancelled) {
+          return;
+        }
+        ChunkInfo chunk = input.next(frame); // hash checked before decompression
+        byte[] out = free.take();
+        ArchiveChunks.decompress(
+            ctx, chunk, frame, 0, (int) chunk.compressedLength(), out);
+        ready.put(new Chunk(chunk.index(), out, chunk.uncompressedLength()));
+      }
+      input.finish();
+      ready.put(END);
+    } catch (InterruptedException e) {
+      // cancelled by close()
+    } catch (ArchiveException e) {
+      offerFailure(e);
+    } catch (RuntimeException | Error e) {
+      offerFailure(
+          new ArchiveException(ArchiveException.Kind.IO, "reading the archive failed: " + e, e));
+    }
+  }
+
+  private void offerFailure(RuntimeException e) {
+    if (cancelled) {
+      return;
+    }
+    try {
+      ready.put(new Failure(e));
+    } catch (InterruptedException ignored) {
+      // cancelled while the consumer was not reading: nobody needs the error
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.chainsnap.archive;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code index.json} of one chain/network: every live snapshot with all its sources, its
+ * verification result, and per mode the {@code latest} verified one. Operators and the CLI start
+ * here. Readers refuse an unknown {@code formatVersion}.
+ *
+ * @param formatVersion version of this document, {@value #FORMAT_VERSION}
+ * @param chain e.g. {@code litecoin}
+ * @param network e.g. {@code mainnet}
+ * @param sequence increases by one with every rewrite
+ * @param generatedAt when this version was written
+ * @param latest per mode, the id of the newest verified snapshot
+ * @param snapshots newest first
+ */
+public record SnapshotIndex(
+    int formatVersion,
+    String chain,
+    String network,
+    long sequence,
+    Instant generatedAt,
+    Map<String, String> latest,
+    List<Entry> snapshots) {
+
+  /** The version of {@code index.json} this code writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
+
+  /**
+   * One snapshot in the index.
+   *
+   * @param snapshotId unique id
+   * @param mode {@code archive}, {@code full} or {@code pruned}
+   * @param height block height it restores to
+   * @param blockHash hash of that block
+   * @param clientVersion node software that wrote it
+   * @param takenAt when it was captured
+   * @param compressedSize bytes to download
+   * @param contentSize bytes on disk once restored
+   * @param fileCount files
+   * @param sha256 SHA-256 of {@code snapshot.tar.zst}
+   * @param sources where to get it: {@code https}, {@code s3}, {@code ipfs} (CID), {@code
+   *     manifest} (URL of {@code snapshot.json})
+   * @param verification {@code pending}, {@code verified} or {@code rejected}, with details
+   */
+  public record Entry(
+      String snapshotId,
+      String mode,
+      long height,
+      String blockHash,
+      String clientVersion,
+      Instant takenAt,
+      long compressedSize,
+      long contentSize,
+      long fileCount,
+      String sha256,
+      Map<String, String> sources,
+      Verification verification) {}
+
+  /**
+   * What the verifier found.
+   *
+   * @param status {@code pending}, {@code verified} or {@code rejected}
+   * @param at when it decided
+   * @param detail the reason of a rejection, or the restore timing of a verification
+   */
+  public record Verification(String status, Instant at, String detail) {}
+
+  /** Indented JSON, UTF-8 bytes. */
+  public byte[] toJson() {
+    try {
+      return MAPPER.writeValueAsBytes(this);
+    } catch (JsonProcessingException e) {
+      throw new ArchiveException(ArchiveException.Kind.IO, "cannot serialise index.json", e);
+    }
+  }
+
+  /** Reads {@code index.json}, refusing unknown versions. */
+  public static SnapshotIndex read(byte[] json) {
+    try {
+      JsonNode tree = MAPPER.readTree(json);
+      int version = tree.path("formatVersion").asInt(-1);
+      if (version != FORMAT_VERSION) {
+        throw new ArchiveException(
+            ArchiveException.Kind.UNSUPPORTED_FORMAT,
+            "unsupported index.json formatVersion "
+                + tree.path("formatVersion")
+                + " (this reader knows only "
+                + FORMAT_VERSION
+                + "); upgrade chainsnap");
+      }
+      return MAPPER.treeToValue(tree, SnapshotIndex.class);
+    } catch (IOException e) {
+      throw new ArchiveException(
+          ArchiveException.Kind.INVALID_MANIFEST, "index.json cannot be read: " + e.getMessage(), e);
+    }
+  }
+}

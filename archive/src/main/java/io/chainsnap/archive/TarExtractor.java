@@ -1,0 +1,560 @@
+package io.chainsnap.archive;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses the tar stream of an archive and creates its entries under a root directory, refusing
+ * anything that could write outside it or exceed the manifest.
+ *
+ * <p>Accepted: ustar headers (POSIX {@code "ustar\0" "00"} or GNU {@code "ustar  \0"} magic) for
+ * regular files ({@code '0'}, NUL) and directories ({@code '5'}), with pax extended headers
+ * ({@code 'x'}: {@code path}, {@code size}, {@code mtime} honoured, others ignored). Refused:
+ * absolute paths, {@code ..} components, every other entry type (hard and symbolic links,
+ * devices, FIFOs, GNU long names and sparse files, global pax headers), sizes beyond the
+ * manifest, an existing file at an entry's path, and any existing non-directory (such as a
+ * symlink) where a parent directory is expected. Files are created with {@code CREATE_NEW} (which
+ * never follows a symlink); modes are normalised to 0644/0755; mtimes are set from the tar,
+ * directories last.
+ */
+final class TarExtractor {
+
+  private static final int BLOCK = TarEncoder.BLOCK;
+  private static final int MAX_PAX_SIZE = 1 << 20;
+  private static final int WRITE_SLICE = 1 << 20;
+  private static final Set<PosixFilePermission> PERMS_FILE =
+      PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> PERMS_EXEC =
+      PosixFilePermissions.fromString("rwxr-xr-x");
+
+  private record DirTime(Path dir, FileTime mtime) {}
+
+  private final ChunkStream in;
+  private final Path root;
+  private final ArchiveManifest manifest;
+  private final boolean posix;
+  private final Set<Path> knownDirs = new HashSet<>();
+  private final List<DirTime> dirTimes = new ArrayList<>();
+  private final byte[] block = new byte[BLOCK];
+  private long files;
+  private long content;
+
+  // the entry being processed, for messages
+  private String entryName;
+  private int entryChunk;
+
+  TarExtractor(ChunkStream in, Path root, ArchiveManifest manifest) {
+    this.in = in;
+    this.root = root;
+    this.manifest = manifest;
+    boolean p;
+    try {
+      p = Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class);
+    } catch (IOException e) {
+      p = false;
+    }
+    this.posix = p;
+    knownDirs.add(root);
+  }
+
+  /** Extracts every entry, then checks the end-of-archive marker and the manifest's totals. */
+  void run() {
+    Map<String, String> pax = null;
+    long paxOffset = 0;
+    while (true) {
+      long headerOffset = in.position();
+      entryName = null;
+      // an entry starts at its pax header, if any: errors name the chunk where it starts
+      entryChunk = in.chunkAt(pax != null ? paxOffset : headerOffset);
+      if (in.readFully(block, 0, BLOCK) < BLOCK) {
+        throw corrupt("tar stream ends without an end-of-archive marker");
+      }
+      if (isZero(block)) {
+        if (pax != null) {
+          throw corrupt("pax extended header not followed by an entry");
+        }
+        finishStream();
+        break;
+      }
+      checkChecksum(headerOffset);
+      char type = (char) (block[156] & 0xff);
+      String name = pax != null && pax.containsKey("path") ? pax.get("path") : headerName();
+      entryName = name;
+      long size =
+          pax != null && pax.containsKey("size")
+              ? paxNumber(pax.get("size"), "size")
+              : octal(124, 12, "size");
+      long mtime =
+          pax != null && pax.containsKey("mtime")
+              ? paxSeconds(pax.get("mtime"))
+              : octal(136, 12, "mtime");
+      int mode = (int) octal(100, 8, "mode");
+      Map<String, String> entryPax = pax;
+      pax = null;
+      switch (type) {
+        case 'x' -> {
+          if (entryPax != null) {
+            throw corrupt("two pax extended headers in a row");
+          }
+          pax = readPax(size);
+          paxOffset = headerOffset;
+        }
+        case '0', '\0' -> extractFile(name, size, mode, mtime);
+        case '5' -> extractDirectory(name, size, mtime);
+        case '1' -> throw unsafe("hard link to '" + linkName(entryPax) + "'");
+        case '2' -> throw unsafe("symbolic link to '" + linkName(entryPax) + "'");
+        case '3' -> throw unsafe("character device");
+        case '4' -> throw unsafe("block device");
+        case '6' -> throw unsafe("FIFO");
+        case 'g' -> throw unsafe("global pax header (not used by format v1)");
+        case 'L', 'K' -> throw unsafe("GNU long name/link header (format v1 uses pax)");
+        case 'S' -> throw unsafe("GNU sparse file");
+        default -> throw unsafe("unsupported tar entry type '" + printable(type) + "'");
+      }
+    }
+    for (int i = dirTimes.size() - 1; i >= 0; i--) {
+      DirTime d = dirTimes.get(i);
+      setTimes(d.dir(), d.mtime());
+    }
+    if (files != manifest.fileCount() || content != manifest.contentSize()) {
+      throw new ArchiveException(
+          ArchiveException.Kind.CORRUPT,
+          "archive holds "
+              + files
+              + " files and "
+              + content
+              + " bytes of file data, the manifest declares "
+              + manifest.fileCount()
+              + " files and "
+              + manifest.contentSize()
+              + " bytes");
+    }
+  }
+
+  private void extractFile(String name, long size, int mode, long mtime) {
+    if (name.endsWith("/")) {
+      throw unsafe("regular file entry whose name ends with '/'");
+    }
+    Path target = resolve(name);
+    if (target.equals(root)) {
+      throw unsafe("regular file entry with an empty name");
+    }
+    if (++files > manifest.fileCount()) {
+      throw unsafe(
+          "more files than the manifest's fileCount "
+              + manifest.fileCount()
+              + " (decompression bomb or wrong manifest)");
+    }
+    if (size > manifest.contentSize() - content) {
+      throw unsafe(
+          size
+              + " bytes of data would take the total beyond the manifest's contentSize "
+              + manifest.contentSize()
+              + " (decompression bomb or wrong manifest)");
+    }
+    content += size;
+    ensureParents(target);
+    try (FileChannel out =
+        FileChannel.open(
+            target,
+            Set.of(
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS))) {
+      long remaining = size;
+      while (remaining > 0) {
+        ByteBuffer slice = in.slice((int) Math.min(remaining, WRITE_SLICE));
+        if (slice == null) {
+          throw corrupt("tar stream ends inside the entry's data");
+        }
+        remaining -= slice.remaining();
+        while (slice.hasRemaining()) {
+          out.write(slice);
+        }
+      }
+    } catch (FileAlreadyExistsException e) {
+      throw unsafe(
+          "already exists in the target (duplicate entry, or the target directory was not"
+              + " empty); existing files are never overwritten");
+    } catch (IOException e) {
+      throw io("cannot write the file", e);
+    }
+    skip(TarEncoder.padded(size) - size);
+    boolean exec = (mode & 0100) != 0;
+    setPermissions(target, exec ? PERMS_EXEC : PERMS_FILE);
+    setTimes(target, FileTime.from(mtime, java.util.concurrent.TimeUnit.SECONDS));
+  }
+
+  private void extractDirectory(String name, long size, long mtime) {
+    if (size != 0) {
+      throw unsafe("directory entry with " + size + " bytes of data");
+    }
+    Path dir = resolve(name);
+    if (dir.equals(root)) {
+      return; // "./": the target itself
+    }
+    ensureParents(dir);
+    ensureDirectory(dir);
+    dirTimes.add(new DirTime(dir, FileTime.from(mtime, java.util.concurrent.TimeUnit.SECONDS)));
+  }
+
+  /** Maps an entry name to a path under the root, refusing anything that could leave it. */
+  private Path resolve(String name) {
+    if (name.isEmpty()) {
+      throw unsafe("empty entry name");
+    }
+    if (name.indexOf('\0') >= 0) {
+      throw unsafe("NUL character in the entry name");
+    }
+    if (name.startsWith("/")) {
+      throw unsafe("absolute path (entries must be relative to the target directory)");
+    }
+    Path p = root;
+    for (String part : name.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        throw unsafe("path escapes the target directory ('..' component)");
+      }
+      Path next;
+      try {
+        next = p.resolve(part);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw unsafe("name not valid on this file system: " + e.getMessage());
+      }
+      if (!p.equals(next.getParent()) || !part.equals(next.getFileName().toString())) {
+        throw unsafe("path component '" + part + "' is not a plain file name on this system");
+      }
+      p = next;
+    }
+    if (!p.normalize().startsWith(root)) {
+      throw unsafe("path escapes the target directory");
+    }
+    return p;
+  }
+
+  /** Makes sure every directory between the root and {@code path} is a real directory. */
+  private void ensureParents(Path path) {
+    Path parent = path.getParent();
+    if (parent == null || knownDirs.contains(parent)) {
+      return;
+    }
+    ensureParents(parent);
+    ensureDirectory(parent);
+  }
+
+  /** Creates {@code dir} or checks it is a real directory (never a symlink to one). */
+  private void ensureDirectory(Path dir) {
+    if (knownDirs.contains(dir)) {
+      return;
+    }
+    try {
+      BasicFileAttributes attrs =
+          Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isDirectory()) {
+        throw unsafe(
+            "'"
+                + root.relativize(dir)
+                + "' already exists in the target and is not a directory"
+                + (attrs.isSymbolicLink() ? " but a symbolic link (never followed)" : ""));
+      }
+    } catch (NoSuchFileException e) {
+      try {
+        Files.createDirectory(dir);
+      } catch (FileAlreadyExistsException raced) {
+        throw unsafe("'" + root.relativize(dir) + "' appeared in the target during extraction");
+      } catch (IOException ex) {
+        throw io("cannot create directory '" + root.relativize(dir) + "'", ex);
+      }
+      setPermissions(dir, PERMS_EXEC);
+    } catch (IOException e) {
+      throw io("cannot inspect '" + root.relativize(dir) + "'", e);
+    }
+    knownDirs.add(dir);
+  }
+
+  private void setPermissions(Path path, Set<PosixFilePermission> perms) {
+    if (!posix) {
+      return;
+    }
+    try {
+      Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(perms);
+    } catch (IOException e) {
+      throw io("cannot set permissions of '" + root.relativize(path) + "'", e);
+    }
+  }
+
+  private void setTimes(Path path, FileTime mtime) {
+    try {
+      Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(mtime, null, null);
+    } catch (IOException e) {
+      throw io("cannot set the mtime of '" + root.relativize(path) + "'", e);
+    }
+  }
+
+  private Map<String, String> readPax(long size) {
+    if (size > MAX_PAX_SIZE) {
+      throw unsafe("pax extended header of " + size + " bytes (limit " + MAX_PAX_SIZE + ")");
+    }
+    byte[] data = new byte[(int) size];
+    if (in.readFully(data, 0, data.length) < data.length) {
+      throw corrupt("tar stream ends inside a pax extended header");
+    }
+    skip(TarEncoder.padded(size) - size);
+    Map<String, String> values = new HashMap<>();
+    int pos = 0;
+    while (pos < data.length) {
+      int space = pos;
+      while (space < data.length && data[space] >= '0' && data[space] <= '9') {
+        space++;
+      }
+      if (space == pos || space >= data.length || data[space] != ' ' || space - pos > 9) {
+        throw corrupt("malformed pax record length");
+      }
+      int length = Integer.parseInt(new String(data, pos, space - pos, StandardCharsets.US_ASCII));
+      int end = pos + length;
+      if (length <= space - pos + 1 || end > data.length || data[end - 1] != '\n') {
+        throw corrupt("malformed pax record");
+      }
+      int eq = space + 1;
+      while (eq < end - 1 && data[eq] != '=') {
+        eq++;
+      }
+      if (eq >= end - 1) {
+        throw corrupt("pax record without '='");
+      }
+      String key = utf8(data, space + 1, eq - space - 1, "pax key");
+      String value = utf8(data, eq + 1, end - 1 - (eq + 1), "pax value");
+      if (key.startsWith("GNU.sparse.")) {
+        throw unsafe("GNU sparse file (pax " + key + ")");
+      }
+      values.put(key, value);
+      pos = end;
+    }
+    return values;
+  }
+
+  private void finishStream() {
+    // the first zero block is read; everything after it must be zeros, at least one more block
+    long trailing = 0;
+    while (true) {
+      ByteBuffer slice = in.slice(WRITE_SLICE);
+      if (slice == null) {
+        break;
+      }
+      trailing += slice.remaining();
+      while (slice.hasRemaining()) {
+        if (slice.get() != 0) {
+          entryChunk = in.chunkAt(in.position() - 1);
+          throw corrupt("non-zero data after the end-of-archive marker");
+        }
+      }
+    }
+    if (trailing < BLOCK) {
+      throw corrupt("end-of-archive marker is a single zero block");
+    }
+  }
+
+  private void skip(long n) {
+    while (n > 0) {
+      ByteBuffer slice = in.slice((int) Math.min(n, WRITE_SLICE));
+      if (slice == null) {
+        throw corrupt("tar stream ends inside the entry");
+      }
+      n -= slice.remaining();
+    }
+  }
+
+  private void checkChecksum(long headerOffset) {
+    long stored = octal(148, 8, "checksum");
+    long unsigned = 0;
+    long signed = 0;
+    for (int i = 0; i < BLOCK; i++) {
+      int b = (i >= 148 && i < 156) ? ' ' : block[i];
+      unsigned += b & 0xff;
+      signed += b;
+    }
+    if (stored != unsigned && stored != signed) {
+      throw corrupt("bad tar header checksum at tar offset " + headerOffset);
+    }
+    boolean posixMagic =
+        block[257] == 'u'
+            && block[258] == 's'
+            && block[259] == 't'
+            && block[260] == 'a'
+            && block[261] == 'r';
+    if (!posixMagic) {
+      throw corrupt("not a ustar/pax header at tar offset " + headerOffset);
+    }
+  }
+
+  private String headerName() {
+    String name = cString(0, 100, "name");
+    boolean ustar = block[262] == 0 && block[263] == '0' && block[264] == '0';
+    if (ustar && block[345] != 0) {
+      name = cString(345, 155, "prefix") + "/" + name;
+    }
+    return name;
+  }
+
+  private String linkName(Map<String, String> pax) {
+    if (pax != null && pax.containsKey("linkpath")) {
+      return pax.get("linkpath");
+    }
+    try {
+      return cString(157, 100, "linkname");
+    } catch (ArchiveException e) {
+      return "?";
+    }
+  }
+
+  private String cString(int off, int len, String field) {
+    int end = off;
+    while (end < off + len && block[end] != 0) {
+      end++;
+    }
+    return utf8(block, off, end - off, field);
+  }
+
+  private String utf8(byte[] b, int off, int len, String what) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b, off, len))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw corrupt(what + " is not valid UTF-8");
+    }
+  }
+
+  /** Parses a NUL- or space-terminated octal field (leading spaces allowed). */
+  private long octal(int off, int len, String field) {
+    int i = off;
+    int end = off + len;
+    while (i < end && block[i] == ' ') {
+      i++;
+    }
+    long value = 0;
+    int digits = 0;
+    for (; i < end; i++) {
+      byte b = block[i];
+      if (b == 0 || b == ' ') {
+        break;
+      }
+      if (b < '0' || b > '7') {
+        throw corrupt("tar header field '" + field + "' is not octal");
+      }
+      value = value * 8 + (b - '0');
+      digits++;
+    }
+    for (; i < end; i++) {
+      if (block[i] != 0 && block[i] != ' ') {
+        throw corrupt("tar header field '" + field + "' is not octal");
+      }
+    }
+    if (digits > 11) {
+      throw corrupt("tar header field '" + field + "' is too long");
+    }
+    return value;
+  }
+
+  private long paxNumber(String value, String key) {
+    try {
+      long v = Long.parseLong(value);
+      if (v < 0) {
+        throw corrupt("negative pax " + key);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw corrupt("pax " + key + " is not a number: " + value);
+    }
+  }
+
+  private long paxSeconds(String value) {
+    try {
+      BigDecimal seconds = new BigDecimal(value);
+      if (seconds.abs().compareTo(BigDecimal.valueOf(1L << 40)) > 0) {
+        throw corrupt("pax mtime out of range: " + value);
+      }
+      return seconds.setScale(0, RoundingMode.FLOOR).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw corrupt("pax mtime is not a number: " + value);
+    }
+  }
+
+  private static boolean isZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String printable(char c) {
+    return c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c);
+  }
+
+  private String where() {
+    return (entryName != null ? "entry '" + entryName + "' " : "")
+        + "(chunk "
+        + entryChunk
+        + ")";
+  }
+
+  private ArchiveException unsafe(String message) {
+    return new ArchiveException(
+        ArchiveException.Kind.UNSAFE_ENTRY,
+        "unsafe archive " + where() + ": " + message,
+        entryName,
+        entryChunk,
+        null);
+  }
+
+  private ArchiveException corrupt(String message) {
+    return new ArchiveException(
+        ArchiveException.Kind.CORRUPT,
+        "corrupt archive " + where() + ": " + message,
+        entryName,
+        entryChunk,
+        null);
+  }
+
+  private ArchiveException io(String message, IOException cause) {
+    return new ArchiveException(
+        ArchiveException.Kind.IO,
+        "extracting " + where() + ": " + message + ": " + cause,
+        entryName,
+        entryChunk,
+        cause);
+  }
+}

@@ -1,0 +1,176 @@
+package io.chainsnap.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the writer accepts from a source directory, and how it refuses the rest. */
+class ArchiveWriterSourceTest {
+
+  @TempDir Path dir;
+
+  private Path smallTree() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("src"));
+    Files.createDirectories(src.resolve("chainstate"));
+    Files.createDirectories(src.resolve("wallets/default"));
+    Files.writeString(src.resolve("chainstate/000001.ldb"), "ldb");
+    Files.writeString(src.resolve("wallets/default/wallet.dat"), "secret");
+    Files.writeString(src.resolve("LOCK"), "");
+    Files.writeString(src.resolve("debug.log"), "log");
+    Files.writeString(src.resolve("blk00000.dat"), "blocks");
+    return src;
+  }
+
+  @Test
+  void refusesASymlinkNamingIt() throws IOException {
+    Path src = smallTree();
+    Files.createSymbolicLink(src.resolve("chainstate/link"), Path.of("/etc/passwd"));
+    Files.createSymbolicLink(src.resolve("dirlink"), src.resolve("chainstate"));
+    ArchiveException e =
+        assertThrows(
+            ArchiveException.class,
+            () -> ArchiveWriter.builder().build().write(src, new ByteArrayOutputStream()));
+    assertEquals(ArchiveException.Kind.SOURCE, e.kind());
+    assertTrue(e.getMessage().contains("chainstate/link (symbolic link)"), e.getMessage());
+    assertTrue(e.getMessage().contains("dirlink (symbolic link)"), e.getMessage());
+  }
+
+  @Test
+  void skipsASymlinkTheFilterExcludes() throws IOException {
+    Path src = smallTree();
+    Files.createSymbolicLink(src.resolve("chainstate/link"), Path.of("/etc/passwd"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ArchiveManifest m =
+        ArchiveWriter.builder()
+            .chunkSize(ArchiveFormat.MIN_CHUNK_SIZE)
+            .filter(p -> !p.equals("chainstate/link"))
+            .build()
+            .write(src, out);
+    Path target = dir.resolve("restored");
+    ArchiveReader.create().extract(new ByteArrayInputStream(out.toByteArray()), m, target);
+    assertFalse(Files.exists(target.resolve("chainstate/link"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertTrue(Files.exists(target.resolve("chainstate/000001.ldb")));
+  }
+
+  @Test
+  void refusesAFifo() throws Exception {
+    Path src = smallTree();
+    Path fifo = src.resolve("node.fifo");
+    Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assumeTrue(p.waitFor() == 0, "mkfifo unavailable");
+    ArchiveException e =
+        assertThrows(
+            ArchiveException.class,
+            () -> ArchiveWriter.builder().build().write(src, new ByteArrayOutputStream()));
+    assertEquals(ArchiveException.Kind.SOURCE, e.kind());
+    assertTrue(e.getMessage().contains("node.fifo (device, FIFO or socket)"), e.getMessage());
+  }
+
+  @Test
+  void filterExcludesFilesAndWholeDirectories() throws IOException {
+    Path src = smallTree();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ArchiveManifest m =
+        ArchiveWriter.builder()
+            .chunkSize(ArchiveFormat.MIN_CHUNK_SIZE)
+            .filter(p -> !p.equals("wallets") && !p.equals("LOCK") && !p.endsWith(".log"))
+            .build()
+            .write(src, out);
+    assertEquals(2, m.fileCount());
+    Path target = dir.resolve("restored");
+    ArchiveReader.create().extract(new ByteArrayInputStream(out.toByteArray()), m, target);
+    assertFalse(Files.exists(target.resolve("wallets")));
+    assertFalse(Files.exists(target.resolve("LOCK")));
+    assertFalse(Files.exists(target.resolve("debug.log")));
+    assertEquals("ldb", Files.readString(target.resolve("chainstate/000001.ldb")));
+    assertEquals("blocks", Files.readString(target.resolve("blk00000.dat")));
+  }
+
+  @Test
+  void failsWhenAFileChangesSizeWhileBeingRead() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("growing"));
+    Files.write(src.resolve("a-first.dat"), new byte[3 * ArchiveFormat.MIN_CHUNK_SIZE]);
+    Path later = src.resolve("z-later.dat");
+    Files.write(later, new byte[1000]);
+    AtomicBoolean grown = new AtomicBoolean();
+    ArchiveWriter writer =
+        ArchiveWriter.builder()
+            .chunkSize(ArchiveFormat.MIN_CHUNK_SIZE)
+            .progress(
+                (done, total) -> {
+                  // after the first chunk, while a-first.dat is being read: grow the next file
+                  if (grown.compareAndSet(false, true)) {
+                    try {
+                      Files.write(later, new byte[5000], StandardOpenOption.APPEND);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  }
+                })
+            .build();
+    Path out = dir.resolve("snapshot.tar.zst");
+    ArchiveException e = assertThrows(ArchiveException.class, () -> writer.write(src, out));
+    assertEquals(ArchiveException.Kind.SOURCE, e.kind());
+    assertEquals("z-later.dat", e.entry());
+    assertTrue(e.getMessage().contains("changed while being archived"), e.getMessage());
+    assertFalse(Files.exists(out), "a failed write leaves no partial archive");
+  }
+
+  @Test
+  void failsWhenAFileShrinksWhileBeingRead() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("shrinking"));
+    Files.write(src.resolve("a-first.dat"), new byte[3 * ArchiveFormat.MIN_CHUNK_SIZE]);
+    Path later = src.resolve("z-later.dat");
+    Files.write(later, new byte[10_000]);
+    AtomicBoolean cut = new AtomicBoolean();
+    ArchiveWriter writer =
+        ArchiveWriter.builder()
+            .chunkSize(ArchiveFormat.MIN_CHUNK_SIZE)
+            .progress(
+                (done, total) -> {
+                  if (cut.compareAndSet(false, true)) {
+                    try {
+                      Files.write(later, new byte[10]);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  }
+                })
+            .build();
+    ArchiveException e =
+        assertThrows(ArchiveException.class, () -> writer.write(src, new ByteArrayOutputStream()));
+    assertEquals(ArchiveException.Kind.SOURCE, e.kind());
+    assertTrue(e.getMessage().contains("z-later.dat shrank while being read"), e.getMessage());
+  }
+
+  @Test
+  void refusesAMissingSource() {
+    ArchiveException e =
+        assertThrows(
+            ArchiveException.class,
+            () ->
+                ArchiveWriter.builder()
+                    .build()
+                    .write(dir.resolve("missing"), new ByteArrayOutputStream()));
+    assertEquals(ArchiveException.Kind.SOURCE, e.kind());
+  }
+
+  @Test
+  void builderRejectsOutOfRangeSettings() {
+    assertThrows(IllegalArgumentException.class, () -> ArchiveWriter.builder().chunkSize(100));
+    assertThrows(IllegalArgumentException.class, () -> ArchiveWriter.builder().workers(0));
+    assertThrows(IllegalArgumentException.class, () -> ArchiveWriter.builder().level(99));
+  }
+}

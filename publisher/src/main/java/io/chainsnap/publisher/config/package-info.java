@@ -1,0 +1,2 @@
+/** Typed configuration ({@code publisher.*}). */
+package io.chainsnap.publisher.config;

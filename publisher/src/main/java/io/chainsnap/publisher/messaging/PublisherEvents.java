@@ -1,0 +1,44 @@
+package io.chainsnap.publisher.messaging;
+
+import io.chainsnap.events.EventData;
+import io.chainsnap.events.Topics;
+import io.chainsnap.events.kafka.KafkaEvents;
+import io.chainsnap.publisher.config.PublisherConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+
+/** Emits the publisher's events and waits for the broker to acknowledge each. */
+@ApplicationScoped
+public class PublisherEvents {
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Emitter<String> uploaded;
+  private final Emitter<String> pinned;
+  private final Emitter<String> published;
+  private final String source;
+
+  public PublisherEvents(
+      @Channel(Topics.SNAPSHOT_UPLOADED) Emitter<String> uploaded,
+      @Channel(Topics.SNAPSHOT_PINNED) Emitter<String> pinned,
+      @Channel(Topics.SNAPSHOT_PUBLISHED) Emitter<String> published,
+      PublisherConfig config) {
+    this.uploaded = uploaded;
+    this.pinned = pinned;
+    this.published = published;
+    this.source = config.eventSource();
+  }
+
+  public void uploaded(EventData event) {
+    KafkaEvents.sendAndAwait(uploaded, source, event, ACK_TIMEOUT);
+  }
+
+  public void pinned(EventData event) {
+    KafkaEvents.sendAndAwait(pinned, source, event, ACK_TIMEOUT);
+  }
+
+  public void published(EventData event) {
+    KafkaEvents.sendAndAwait(published, source, event, ACK_TIMEOUT);
+  }
+}

@@ -1,0 +1,66 @@
+package io.chainsnap.publisher.messaging;
+
+import io.chainsnap.events.EventType;
+import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotPinned;
+import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.events.kafka.KafkaEvents;
+import io.chainsnap.publisher.config.PublisherConfig;
+import io.chainsnap.publisher.service.IndexService;
+import io.chainsnap.publisher.service.PinService;
+import io.chainsnap.publisher.service.UploadService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Consumes {@code snapshot-created} twice, in two consumer groups, so that uploading and pinning
+ * progress (and fail, and retry) independently. Each handler returns only after its work is durable
+ * and its event acknowledged; then the offset is committed. Failures that retrying cannot fix go
+ * to the dead-letter topic with the reason.
+ */
+@ApplicationScoped
+public class SnapshotCreatedListener {
+  private final UploadService uploads;
+  private final PinService pins;
+  private final IndexService index;
+  private final PublisherEvents events;
+  private final boolean ipfsEnabled;
+
+  public SnapshotCreatedListener(
+      UploadService uploads,
+      PinService pins,
+      IndexService index,
+      PublisherEvents events,
+      PublisherConfig config) {
+    this.uploads = uploads;
+    this.pins = pins;
+    this.index = index;
+    this.events = events;
+    this.ipfsEnabled = config.ipfs().enabled();
+  }
+
+  /** Uploads the archive to object storage, then emits {@code snapshot-uploaded}. */
+  @Incoming("snapshot-created-upload")
+  @Blocking(ordered = false)
+  public void upload(ConsumerRecord<String, String> record) {
+    SnapshotCreated created = KafkaEvents.decode(EventType.SNAPSHOT_CREATED, record);
+    SnapshotUploaded uploaded = uploads.upload(created);
+    index.changed(created.target());
+    events.uploaded(uploaded);
+  }
+
+  /** Pins the archive on IPFS, then emits {@code snapshot-pinned}. */
+  @Incoming("snapshot-created-pin")
+  @Blocking(ordered = false)
+  public void pin(ConsumerRecord<String, String> record) {
+    SnapshotCreated created = KafkaEvents.decode(EventType.SNAPSHOT_CREATED, record);
+    if (!ipfsEnabled) {
+      return;
+    }
+    SnapshotPinned pinned = pins.pin(created);
+    index.changed(created.target());
+    events.pinned(pinned);
+  }
+}

@@ -1,0 +1,91 @@
+package io.chainsnap.publisher.service;
+
+import io.chainsnap.events.InvalidEventException;
+import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotPinned;
+import io.chainsnap.publisher.client.IpfsRpcClient;
+import io.chainsnap.publisher.config.PublisherConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.faulttolerance.ExponentialBackoff;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
+
+/**
+ * Adds a staged archive to IPFS (streamed from staging, CIDv1 with raw leaves) and pins it. The
+ * bytes are hashed on the way: content that does not match the announced SHA-256 is unpinned and
+ * refused. Idempotent: a snapshot with a recorded pin is only re-pinned if the node lost it.
+ */
+@ApplicationScoped
+public class PinService {
+  private static final Logger LOG = Logger.getLogger(PinService.class);
+
+  private final IpfsRpcClient ipfs;
+  private final StagingClient staging;
+  private final Catalog catalog;
+  private final MeterRegistry metrics;
+
+  public PinService(PublisherConfig config, StagingClient staging, Catalog catalog, MeterRegistry metrics) {
+    this.ipfs = new IpfsRpcClient(config.ipfs().apiUrl(), config.ipfs().timeout());
+    this.staging = staging;
+    this.catalog = catalog;
+    this.metrics = metrics;
+  }
+
+  /** Pins {@code created}'s archive unless already pinned, and records the CID. */
+  @Retry(
+      maxRetries = 4,
+      delay = 2,
+      delayUnit = ChronoUnit.SECONDS,
+      abortOn = {PermanentFailureException.class, InvalidEventException.class})
+  @ExponentialBackoff
+  public SnapshotPinned pin(SnapshotCreated created) {
+    Optional<SnapshotPinned> recorded =
+        catalog.read(created.target(), created.snapshotId(), "pinned");
+    if (recorded.isPresent()) {
+      String cid = recorded.get().cid();
+      if (!ipfs.isPinned(cid)) {
+        LOG.warnf("%s was pinned as %s but the node lost it: pinning again", created.snapshotId(), cid);
+        ipfs.pin(cid);
+      }
+      metrics.counter("chainsnap.publisher.pin.skipped").increment();
+      return recorded.get();
+    }
+    AtomicReference<Hashing.HashingInputStream> sent = new AtomicReference<>();
+    String cid =
+        ipfs.add(
+            "snapshot.tar.zst",
+            () -> {
+              InputStream in = staging.open(created.archive().archiveUrl());
+              Hashing.HashingInputStream hashing = new Hashing.HashingInputStream(in);
+              sent.set(hashing);
+              return hashing;
+            });
+    Hashing.HashingInputStream hashed = sent.get();
+    String actual = hashed == null ? "nothing" : hashed.hex();
+    if (!created.archive().sha256().equals(actual)
+        || hashed.count() != created.archive().compressedSize()) {
+      ipfs.unpin(cid);
+      throw new PermanentFailureException(
+          "staged archive of "
+              + created.snapshotId()
+              + " hashes to "
+              + actual
+              + " but snapshot-created announced "
+              + created.archive().sha256()
+              + ": unpinned "
+              + cid);
+    }
+    SnapshotPinned pinned =
+        new SnapshotPinned(created.snapshotId(), created.target(), cid, Instant.now());
+    catalog.record(created.target(), created.snapshotId(), "pinned", pinned);
+    metrics.counter("chainsnap.publisher.pin.bytes").increment(created.archive().compressedSize());
+    LOG.infof("pinned %s as %s", created.snapshotId(), cid);
+    return pinned;
+  }
+}

@@ -1,0 +1,155 @@
+package io.chainsnap.publisher.service;
+
+import io.chainsnap.archive.ArchiveException;
+import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.events.InvalidEventException;
+import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.publisher.store.ArchiveStore;
+import io.chainsnap.publisher.store.CatalogKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.faulttolerance.ExponentialBackoff;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
+
+/**
+ * Copies a staged snapshot to object storage: the archive streamed from staging into a multipart
+ * upload (hashed on the way, completed only if the hash matches the event), then the manifest.
+ * Idempotent on the snapshot id: an archive already stored with the announced hash is not uploaded
+ * again.
+ */
+@ApplicationScoped
+public class UploadService {
+  private static final Logger LOG = Logger.getLogger(UploadService.class);
+
+  private final ArchiveStore store;
+  private final StagingClient staging;
+  private final Catalog catalog;
+  private final MeterRegistry metrics;
+
+  public UploadService(
+      ArchiveStore store, StagingClient staging, Catalog catalog, MeterRegistry metrics) {
+    this.store = store;
+    this.staging = staging;
+    this.catalog = catalog;
+    this.metrics = metrics;
+  }
+
+  /** Uploads {@code created}'s archive and manifest (unless already there) and records it. */
+  @Retry(
+      maxRetries = 4,
+      delay = 2,
+      delayUnit = ChronoUnit.SECONDS,
+      abortOn = {PermanentFailureException.class, InvalidEventException.class})
+  @ExponentialBackoff
+  public SnapshotUploaded upload(SnapshotCreated created) {
+    String id = created.snapshotId();
+    String archiveKey = CatalogKeys.archive(created.target(), id);
+    String manifestKey = CatalogKeys.manifest(created.target(), id);
+    String sha256 = created.archive().sha256();
+    long size = created.archive().compressedSize();
+
+    // the manifest first: small, and it must agree with the event before anything is published
+    byte[] manifest = staging.read(created.archive().manifestUrl());
+    checkManifest(created, manifest);
+
+    Optional<ArchiveStore.StoredObject> existing = store.head(archiveKey);
+    if (existing.isPresent()
+        && sha256.equals(existing.get().metadata().get("sha256"))
+        && existing.get().size() == size) {
+      LOG.infof("%s already stored with sha256 %s: not uploading again", archiveKey, sha256);
+      metrics.counter("chainsnap.publisher.upload.skipped").increment();
+    } else {
+      Timer.Sample sample = Timer.start(metrics);
+      try (Hashing.HashingInputStream in =
+          new Hashing.HashingInputStream(staging.open(created.archive().archiveUrl()))) {
+        store.upload(
+            archiveKey,
+            in,
+            size,
+            "application/zstd",
+            Map.of("sha256", sha256, "snapshot-id", id),
+            () -> {
+              String actual = in.hex();
+              if (!actual.equals(sha256)) {
+                metrics.counter("chainsnap.publisher.upload.rejected").increment();
+                throw new PermanentFailureException(
+                    "staged archive of "
+                        + id
+                        + " hashes to "
+                        + actual
+                        + " but snapshot-created announced "
+                        + sha256
+                        + ": not published");
+              }
+            });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      sample.stop(metrics.timer("chainsnap.publisher.upload.duration"));
+      metrics.counter("chainsnap.publisher.upload.bytes").increment(size);
+      LOG.infof("uploaded %s (%d bytes, sha256 %s)", archiveKey, size, sha256);
+    }
+    store.put(
+        manifestKey,
+        manifest,
+        "application/json",
+        "public, max-age=31536000, immutable",
+        Map.of("sha256", created.archive().manifestSha256(), "snapshot-id", id));
+
+    SnapshotUploaded uploaded =
+        new SnapshotUploaded(
+            id,
+            created.target(),
+            created.height(),
+            created.blockHash(),
+            store.bucket(),
+            archiveKey,
+            manifestKey,
+            store.publicUrl(archiveKey),
+            store.publicUrl(manifestKey),
+            sha256,
+            size,
+            Instant.now());
+    catalog.record(created.target(), id, "created", created);
+    catalog.record(created.target(), id, "uploaded", uploaded);
+    return uploaded;
+  }
+
+  private static void checkManifest(SnapshotCreated created, byte[] manifest) {
+    String actual = Hashing.sha256Hex(manifest);
+    if (!actual.equals(created.archive().manifestSha256())) {
+      throw new PermanentFailureException(
+          "staged snapshot.json of "
+              + created.snapshotId()
+              + " hashes to "
+              + actual
+              + " but snapshot-created announced "
+              + created.archive().manifestSha256());
+    }
+    SnapshotMetadata metadata;
+    try {
+      metadata = SnapshotMetadata.read(manifest);
+    } catch (ArchiveException e) {
+      throw new PermanentFailureException(
+          "staged snapshot.json of " + created.snapshotId() + " is invalid: " + e.getMessage());
+    }
+    if (!metadata.snapshotId().equals(created.snapshotId())
+        || metadata.height() != created.height()
+        || !metadata.blockHash().equals(created.blockHash())
+        || !metadata.archive().sha256().equals(created.archive().sha256())) {
+      throw new PermanentFailureException(
+          "staged snapshot.json of "
+              + created.snapshotId()
+              + " disagrees with snapshot-created (id, height, hash or archive sha256)");
+    }
+  }
+}

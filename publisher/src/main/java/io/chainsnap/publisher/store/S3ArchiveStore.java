@@ -1,0 +1,285 @@
+package io.chainsnap.publisher.store;
+
+import io.chainsnap.publisher.config.PublisherConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * {@link ArchiveStore} on S3 (AWS, or any S3-compatible server with an endpoint override). Large
+ * objects go up as multipart uploads with several parts in flight and memory bounded by (parallel
+ * parts + 1) x part size, whatever the archive size; an upload that fails or is refused by its
+ * completion check is aborted, so a partial object never becomes visible.
+ */
+@ApplicationScoped
+public class S3ArchiveStore implements ArchiveStore {
+  private static final Logger LOG = Logger.getLogger(S3ArchiveStore.class);
+
+  private final PublisherConfig.S3 config;
+  private final String publicBase;
+  private final S3Client s3;
+  private final ExecutorService partUploads;
+
+  public S3ArchiveStore(PublisherConfig config) {
+    this.config = config.s3();
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.of(this.config.region()))
+            .forcePathStyle(this.config.pathStyle());
+    this.config.endpoint().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
+    if (this.config.accessKey().isPresent()) {
+      builder.credentialsProvider(
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(
+                  this.config.accessKey().get(), this.config.secretKey().orElse(""))));
+    } else {
+      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    }
+    this.s3 = builder.build();
+    this.publicBase =
+        stripSlash(
+            config
+                .publicBaseUrl()
+                .orElseGet(
+                    () ->
+                        this.config.endpoint().orElse("https://s3.amazonaws.com")
+                            + "/"
+                            + this.config.bucket()));
+    this.partUploads =
+        Executors.newFixedThreadPool(
+            Math.max(1, this.config.parallelParts()),
+            r -> {
+              Thread t = new Thread(r, "s3-part-upload");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (!config.createBucket()) {
+      return;
+    }
+    try {
+      s3.headBucket(b -> b.bucket(config.bucket()));
+    } catch (NoSuchBucketException e) {
+      s3.createBucket(b -> b.bucket(config.bucket()));
+      LOG.infof("created bucket %s", config.bucket());
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw e;
+      }
+      s3.createBucket(b -> b.bucket(config.bucket()));
+      LOG.infof("created bucket %s", config.bucket());
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    partUploads.shutdownNow();
+    s3.close();
+  }
+
+  @Override
+  public Optional<StoredObject> head(String key) {
+    try {
+      HeadObjectResponse head = s3.headObject(b -> b.bucket(config.bucket()).key(key));
+      return Optional.of(new StoredObject(key, head.contentLength(), head.metadata()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void upload(
+      String key,
+      InputStream content,
+      long size,
+      String contentType,
+      Map<String, String> metadata,
+      Runnable beforeComplete) {
+    String uploadId =
+        s3.createMultipartUpload(
+                b -> {
+                  b.bucket(config.bucket())
+                      .key(key)
+                      .contentType(contentType)
+                      .cacheControl("public, max-age=31536000, immutable")
+                      .metadata(metadata);
+                  if (config.publicReadAcl()) {
+                    b.acl(ObjectCannedACL.PUBLIC_READ);
+                  }
+                })
+            .uploadId();
+    Semaphore inFlight = new Semaphore(Math.max(1, config.parallelParts()));
+    List<Future<CompletedPart>> parts = new ArrayList<>();
+    try {
+      long sent = 0;
+      int partNumber = 1;
+      while (sent < size || partNumber == 1) {
+        int length = (int) Math.min(config.partSize(), size - sent);
+        byte[] buffer = content.readNBytes(length);
+        if (buffer.length != length) {
+          throw new IOException(
+              "source ended after " + (sent + buffer.length) + " of " + size + " bytes");
+        }
+        inFlight.acquire();
+        int number = partNumber;
+        parts.add(
+            partUploads.submit(
+                () -> {
+                  try {
+                    String etag =
+                        s3.uploadPart(
+                                b ->
+                                    b.bucket(config.bucket())
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(number)
+                                        .contentLength((long) buffer.length),
+                                RequestBody.fromContentProvider(
+                                    () -> new ByteArrayInputStream(buffer),
+                                    buffer.length,
+                                    "application/octet-stream"))
+                            .eTag();
+                    return CompletedPart.builder().partNumber(number).eTag(etag).build();
+                  } finally {
+                    inFlight.release();
+                  }
+                }));
+        sent += length;
+        partNumber++;
+        if (size == 0) {
+          break;
+        }
+      }
+      if (content.read() != -1) {
+        throw new IOException("source is longer than the announced " + size + " bytes");
+      }
+      List<CompletedPart> completed = new ArrayList<>();
+      for (Future<CompletedPart> part : parts) {
+        completed.add(part.get());
+      }
+      beforeComplete.run();
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(config.bucket())
+                  .key(key)
+                  .uploadId(uploadId)
+                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
+    } catch (IOException e) {
+      abort(key, uploadId, parts);
+      throw new UncheckedIOException("upload of " + key + " failed: " + e.getMessage(), e);
+    } catch (ExecutionException e) {
+      abort(key, uploadId, parts);
+      throw e.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException("upload of " + key + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abort(key, uploadId, parts);
+      throw new IllegalStateException("upload of " + key + " interrupted", e);
+    } catch (RuntimeException e) {
+      abort(key, uploadId, parts);
+      throw e;
+    }
+  }
+
+  private void abort(String key, String uploadId, List<Future<CompletedPart>> parts) {
+    parts.forEach(part -> part.cancel(true));
+    try {
+      s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId));
+      LOG.warnf("aborted the multipart upload of %s", key);
+    } catch (RuntimeException e) {
+      LOG.warnf("could not abort the multipart upload of %s: %s", key, e.getMessage());
+    }
+  }
+
+  @Override
+  public void put(
+      String key,
+      byte[] content,
+      String contentType,
+      String cacheControl,
+      Map<String, String> metadata) {
+    s3.putObject(
+        b -> {
+          b.bucket(config.bucket())
+              .key(key)
+              .contentType(contentType)
+              .cacheControl(cacheControl)
+              .metadata(metadata);
+          if (config.publicReadAcl() && !key.startsWith(CatalogKeys.CATALOG_PREFIX)) {
+            b.acl(ObjectCannedACL.PUBLIC_READ);
+          }
+        },
+        RequestBody.fromBytes(content));
+  }
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    try {
+      return Optional.of(
+          s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    return s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(prefix)).contents().stream()
+        .map(S3Object::key)
+        .toList();
+  }
+
+  @Override
+  public String publicUrl(String key) {
+    return publicBase + "/" + key;
+  }
+
+  @Override
+  public String bucket() {
+    return config.bucket();
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

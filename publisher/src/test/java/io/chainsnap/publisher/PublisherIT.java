@@ -1,0 +1,275 @@
+package io.chainsnap.publisher;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chainsnap.archive.ArchiveManifest;
+import io.chainsnap.archive.ArchiveWriter;
+import io.chainsnap.archive.SnapshotIndex;
+import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.events.ArchiveRef;
+import io.chainsnap.events.CloudEventAttributes;
+import io.chainsnap.events.EventCodec;
+import io.chainsnap.events.EventData;
+import io.chainsnap.events.EventType;
+import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotPinned;
+import io.chainsnap.events.SnapshotPublished;
+import io.chainsnap.events.SnapshotRejected;
+import io.chainsnap.events.SnapshotTarget;
+import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.events.SnapshotVerified;
+import io.chainsnap.events.Topics;
+import io.chainsnap.publisher.client.IpfsRpcClient;
+import io.chainsnap.testsupport.IpfsResource;
+import io.chainsnap.testsupport.KafkaResource;
+import io.chainsnap.testsupport.KafkaTestClient;
+import io.chainsnap.testsupport.S3Resource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The publisher over real components: Kafka, s3proxy (SigV4), js-ipfs. Staged archives are real
+ * format-v1 archives served over HTTP like the snapshotter's staging.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(S3Resource.class)
+@QuarkusTestResource(IpfsResource.class)
+class PublisherIT {
+  static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", "full");
+  static final String HASH = "91280346e339bbc6614a0baf04b1a257da8b197b0b55ced010ad075270eac7cb";
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  static Path stagingRoot;
+  static StagingServer staging;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startStaging() throws Exception {
+    stagingRoot = Files.createTempDirectory("chainsnap-staging-").toRealPath();
+    staging = new StagingServer(stagingRoot);
+  }
+
+  @AfterAll
+  static void stopStaging() {
+    staging.close();
+  }
+
+  KafkaTestClient kafka() {
+    return new KafkaTestClient(KafkaResource.bootstrapServers());
+  }
+
+  /** Stages a real archive of random data (7 MB: two multipart parts) and returns its event. */
+  SnapshotCreated stage(String id, long height, boolean corruptAfterHashing) throws Exception {
+    Path data = Files.createTempDirectory("chainsnap-data-");
+    Random random = new Random(height);
+    byte[] block = new byte[7 << 20];
+    random.nextBytes(block);
+    Files.createDirectories(data.resolve("blocks"));
+    Files.write(data.resolve("blocks/blk00000.dat"), block);
+    Files.writeString(data.resolve("blocks/index.txt"), "height " + height);
+    Path dir = Files.createDirectories(stagingRoot.resolve(id));
+    ArchiveManifest manifest =
+        ArchiveWriter.builder().chunkSize(1 << 20).build().write(data, dir.resolve("snapshot.tar.zst"));
+    SnapshotMetadata metadata =
+        new SnapshotMetadata(
+            1, id, "litecoin", "regtest", "full", "/LitecoinCore:0.21.2.1/", height, HASH,
+            Instant.now(), "stop", 1000, manifest);
+    byte[] json = metadata.toJson();
+    Files.write(dir.resolve("snapshot.json"), json);
+    if (corruptAfterHashing) {
+      byte[] archive = Files.readAllBytes(dir.resolve("snapshot.tar.zst"));
+      archive[archive.length / 2] ^= 1;
+      Files.write(dir.resolve("snapshot.tar.zst"), archive);
+    }
+    return new SnapshotCreated(
+        id, TARGET, height, HASH, "/LitecoinCore:0.21.2.1/", metadata.takenAt(), "stop", 1000,
+        new ArchiveRef(
+            staging.url(id + "/snapshot.tar.zst"),
+            staging.url(id + "/snapshot.json"),
+            manifest.sha256(),
+            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)),
+            manifest.compressedSize(),
+            manifest.contentSize(),
+            manifest.fileCount(),
+            manifest.chunks().size(),
+            manifest.formatVersion()));
+  }
+
+  void send(EventData event) {
+    EventType type = EventType.of(event.getClass());
+    kafka()
+        .produce(
+            type.topic(),
+            event.key(),
+            EventCodec.encode(event),
+            CloudEventAttributes.of("/test", event).toHeaders());
+  }
+
+  <T extends EventData> T awaitEvent(EventType type, String id) {
+    ConsumerRecord<String, String> record =
+        kafka().await(type.topic(), r -> id.equals(r.key()), WAIT).get(0);
+    assertEquals(type.cloudEventType(), KafkaTestClient.header(record, "ce_type"));
+    return EventCodec.decode(type, record.value());
+  }
+
+  long count(EventType type, String id) {
+    return kafka().readAll(type.topic(), Duration.ofSeconds(3)).stream()
+        .filter(r -> id.equals(r.key()))
+        .count();
+  }
+
+  SnapshotIndex index() throws Exception {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(publicUrl("litecoin/regtest/index.json"))).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode(), "index.json is public");
+    return SnapshotIndex.read(response.body());
+  }
+
+  static String publicUrl(String key) {
+    return S3Resource.server().endpoint() + "/chainsnap-test/" + key;
+  }
+
+  static String sha256(InputStream in) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    byte[] buffer = new byte[1 << 16];
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      digest.update(buffer, 0, n);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  @Test
+  void uploadsPinsIndexesAndPublishesOnlyVerifiedSnapshots() throws Exception {
+    SnapshotCreated created = stage("litecoin-regtest-full-a-100", 100, false);
+    send(created);
+
+    SnapshotUploaded uploaded = awaitEvent(EventType.SNAPSHOT_UPLOADED, created.snapshotId());
+    assertEquals("litecoin/regtest/full/litecoin-regtest-full-a-100/snapshot.tar.zst", uploaded.archiveKey());
+    assertEquals(created.archive().sha256(), uploaded.sha256());
+    assertEquals(100, uploaded.height());
+    // anyone can download it at the public URL, and it is byte for byte the staged archive
+    HttpResponse<InputStream> download =
+        http.send(
+            HttpRequest.newBuilder(URI.create(uploaded.archiveUrl())).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, download.statusCode());
+    assertEquals(created.archive().sha256(), sha256(download.body()));
+    HttpResponse<String> head =
+        http.send(
+            HttpRequest.newBuilder(URI.create(uploaded.archiveUrl())).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(created.archive().sha256(), head.headers().firstValue("x-amz-meta-sha256").orElse(null));
+
+    SnapshotPinned pinned = awaitEvent(EventType.SNAPSHOT_PINNED, created.snapshotId());
+    IpfsRpcClient ipfs = new IpfsRpcClient(IpfsResource.node().apiUrl(), Duration.ofSeconds(30));
+    assertTrue(ipfs.isPinned(pinned.cid()));
+    try (InputStream in = ipfs.cat(pinned.cid())) {
+      assertEquals(created.archive().sha256(), sha256(in));
+    }
+
+    // before verification: listed as pending, not latest
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> index().snapshots().stream().anyMatch(e -> e.snapshotId().equals(created.snapshotId())
+            && e.sources().containsKey("ipfs")));
+    SnapshotIndex pending = index();
+    assertEquals("pending", pending.snapshots().get(0).verification().status());
+    assertFalse(pending.latest().containsKey("full"));
+
+    send(new SnapshotVerified(created.snapshotId(), TARGET, 100, HASH, uploaded.archiveUrl(), 10, 20, Instant.now()));
+    SnapshotPublished published = awaitEvent(EventType.SNAPSHOT_PUBLISHED, created.snapshotId());
+    assertEquals(created.snapshotId(), published.latest());
+    SnapshotIndex index = index();
+    assertEquals(created.snapshotId(), index.latest().get("full"));
+    SnapshotIndex.Entry entry = index.snapshots().get(0);
+    assertEquals("verified", entry.verification().status());
+    assertEquals(created.archive().sha256(), entry.sha256());
+    assertEquals("ipfs://" + pinned.cid(), entry.sources().get("ipfs"));
+    assertEquals(uploaded.archiveUrl(), entry.sources().get("https"));
+    assertTrue(index.sequence() >= 3, "every change rewrites the index with a new sequence");
+
+    // redelivered events: nothing uploaded, pinned or published twice
+    double skippedBefore = metric("chainsnap_publisher_upload_skipped_total");
+    send(created);
+    send(new SnapshotVerified(created.snapshotId(), TARGET, 100, HASH, uploaded.archiveUrl(), 10, 20, Instant.now()));
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> metric("chainsnap_publisher_upload_skipped_total") > skippedBefore
+            && metric("chainsnap_publisher_pin_skipped_total") >= 1);
+    Thread.sleep(2000);
+    assertEquals(1, count(EventType.SNAPSHOT_PUBLISHED, created.snapshotId()));
+
+    // a newer snapshot that the verifier rejects never becomes latest
+    SnapshotCreated newer = stage("litecoin-regtest-full-b-120", 120, false);
+    send(newer);
+    SnapshotUploaded newerUploaded = awaitEvent(EventType.SNAPSHOT_UPLOADED, newer.snapshotId());
+    send(new SnapshotRejected(newer.snapshotId(), TARGET, newerUploaded.archiveUrl(), "checksum", "chunk 3 differs", Instant.now()));
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> index().snapshots().stream().anyMatch(e -> e.snapshotId().equals(newer.snapshotId())
+            && e.verification().status().equals("rejected")));
+    assertEquals(created.snapshotId(), index().latest().get("full"));
+  }
+
+  @Test
+  void archiveThatDoesNotMatchItsHashIsNeverPublished() throws Exception {
+    SnapshotCreated corrupt = stage("litecoin-regtest-full-c-130", 130, true);
+    send(corrupt);
+    List<ConsumerRecord<String, String>> dead =
+        kafka().await(Topics.DEAD_LETTER, r -> corrupt.snapshotId().equals(r.key()), WAIT);
+    String reasons = dead.stream().map(r -> KafkaTestClient.header(r, "dead-letter-reason")).toList().toString();
+    assertTrue(reasons.contains("hashes to"), reasons);
+    HttpResponse<String> object =
+        http.send(
+            HttpRequest.newBuilder(URI.create(publicUrl("litecoin/regtest/full/" + corrupt.snapshotId() + "/snapshot.tar.zst"))).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertTrue(object.statusCode() == 404 || object.statusCode() == 403, "no object: " + object.statusCode());
+  }
+
+  @Test
+  void malformedEventGoesToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
+    kafka().produce(Topics.SNAPSHOT_CREATED, "poison-1", "{\"snapshotId\": 42}", java.util.Map.of());
+    ConsumerRecord<String, String> dead =
+        kafka().await(Topics.DEAD_LETTER, r -> "poison-1".equals(r.key()), WAIT).get(0);
+    String reason = KafkaTestClient.header(dead, "dead-letter-reason");
+    assertNotNull(reason);
+    assertTrue(reason.contains("does not match its schema"), reason);
+    assertEquals("{\"snapshotId\": 42}", dead.value(), "the event is kept as it was");
+
+    SnapshotCreated after = stage("litecoin-regtest-full-d-140", 140, false);
+    send(after);
+    awaitEvent(EventType.SNAPSHOT_UPLOADED, after.snapshotId());
+  }
+
+  static double metric(String name) {
+    String body = given().get("/q/metrics").asString();
+    return body.lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+}

@@ -1,0 +1,136 @@
+package io.chainsnap.snapshotter.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The snapshotter's configuration: staging, and one or more targets (source nodes). */
+@ConfigMapping(prefix = "snapshotter")
+public interface SnapshotterConfig {
+
+  /** CloudEvents {@code source} of the events this agent emits. */
+  @WithDefault("/chainsnap/snapshotter")
+  String eventSource();
+
+  /** Bearer token the REST trigger requires; no token configured means the trigger is closed. */
+  Optional<String> requestToken();
+
+  /** Where archives are written and served from until they are published. */
+  Staging staging();
+
+  /** Archive writer settings. */
+  Archive archive();
+
+  /** The source nodes this agent snapshots, by target name (lower-case, digits, dashes). */
+  Map<String, Target> targets();
+
+  /** Staging area. */
+  interface Staging {
+    /** Directory of staged snapshots, one sub-directory per snapshot id. */
+    Path dir();
+
+    /**
+     * Base URL under which the staging directory is served to the publisher (claim check). Empty:
+     * {@code http://127.0.0.1:<http port>/staging}.
+     */
+    Optional<String> baseUrl();
+
+    /** Refuse to start a snapshot unless staging has this much more free space than the data. */
+    @WithDefault("64M")
+    String minFreeSpace();
+  }
+
+  /** Archive writer settings. */
+  interface Archive {
+    /** Uncompressed size of each independent zstd frame, in bytes. */
+    @WithDefault("67108864")
+    int chunkSize();
+
+    /** zstd level. */
+    @WithDefault("3")
+    int level();
+
+    /** Compression threads; 0 means all cores. */
+    @WithDefault("0")
+    int workers();
+  }
+
+  /** One source-of-truth node and how to snapshot it. */
+  interface Target {
+    /** Chain, e.g. {@code litecoin}. */
+    String chain();
+
+    /** Network as published, e.g. {@code mainnet}, {@code regtest}. */
+    String network();
+
+    /** {@code archive}, {@code full} or {@code pruned}. */
+    @WithDefault("full")
+    String mode();
+
+    /** Cron expression (Quarkus/Quartz syntax) of scheduled snapshots, or {@code off}. */
+    @WithDefault("off")
+    String cron();
+
+    /** The node and how to control it. */
+    Node node();
+
+    /** Paths (relative to the chain data dir, glob syntax) never archived. */
+    @WithDefault(
+        "wallets/**,wallets,**/wallet.dat,debug.log,*.log,.lock,**/LOCK,*.pid,peers.dat,anchors.dat,"
+            + "banlist.dat,banlist.json,mempool.dat,fee_estimates.dat,settings.json,.cookie,onion*")
+    List<String> exclude();
+
+    /** When the node counts as healthy enough to snapshot. */
+    Health health();
+  }
+
+  /** The node process and its RPC endpoint (Bitcoin Core family daemons). */
+  interface Node {
+    /** Chain adapter: {@code bitcoin-core} (bitcoind, litecoind). */
+    @WithDefault("bitcoin-core")
+    String adapter();
+
+    /** Node binary, e.g. {@code /usr/lib/litecoin/litecoind}. */
+    Path binary();
+
+    /** The node's {@code -datadir}. */
+    Path dataDir();
+
+    /** The node's network flag: {@code main}, {@code test} or {@code regtest}. */
+    @WithName("chain-network")
+    @WithDefault("main")
+    String chainNetwork();
+
+    /** RPC port on 127.0.0.1. */
+    int rpcPort();
+
+    /** RPC user. */
+    String rpcUser();
+
+    /** RPC password. */
+    String rpcPassword();
+
+    /** Further node arguments, exactly as the node is normally started. */
+    Optional<List<String>> args();
+
+    /** Longest wait for the node to stop cleanly. */
+    @WithDefault("120s")
+    Duration stopTimeout();
+
+    /** Longest wait for the node to answer again after a start. */
+    @WithDefault("300s")
+    Duration startTimeout();
+  }
+
+  /** Health gate. */
+  interface Health {
+    /** Fewest connected peers a node may have to be snapshotted (0 for an isolated regtest). */
+    @WithDefault("1")
+    int minPeers();
+  }
+}

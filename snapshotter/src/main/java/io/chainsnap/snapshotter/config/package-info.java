@@ -1,0 +1,2 @@
+/** Typed configuration ({@code snapshotter.*}), validated at start-up. */
+package io.chainsnap.snapshotter.config;

@@ -1,0 +1,44 @@
+package io.chainsnap.snapshotter.messaging;
+
+import io.chainsnap.events.EventType;
+import io.chainsnap.events.SnapshotRequested;
+import io.chainsnap.events.Topics;
+import io.chainsnap.events.kafka.KafkaEvents;
+import io.chainsnap.snapshotter.service.SnapshotRefusedException;
+import io.chainsnap.snapshotter.service.SnapshotRunner;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts a snapshot for each {@code snapshot-requested} event naming a target of this agent.
+ * Requests for other agents' targets are ignored; malformed ones go to the dead-letter topic.
+ */
+@ApplicationScoped
+public class SnapshotRequestListener {
+  private static final Logger LOG = Logger.getLogger(SnapshotRequestListener.class);
+
+  private final SnapshotRunner runner;
+
+  public SnapshotRequestListener(SnapshotRunner runner) {
+    this.runner = runner;
+  }
+
+  @Incoming(Topics.SNAPSHOT_REQUESTED)
+  @Blocking
+  public void onRequested(ConsumerRecord<String, String> record) {
+    SnapshotRequested request = KafkaEvents.decode(EventType.SNAPSHOT_REQUESTED, record);
+    try {
+      runner.submit(request.target(), "event");
+      LOG.infof("request %s by %s: snapshot of %s started", request.requestId(), request.requestedBy(), request.target());
+    } catch (SnapshotRefusedException e) {
+      if (e.reason().equals("unknown-target")) {
+        LOG.debugf("request %s is for target %s, not ours", request.requestId(), request.target());
+      } else {
+        LOG.warnf("request %s refused: %s", request.requestId(), e.getMessage());
+      }
+    }
+  }
+}

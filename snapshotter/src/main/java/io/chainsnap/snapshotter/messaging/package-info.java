@@ -1,0 +1,2 @@
+/** Kafka listeners: {@code snapshot-requested}. */
+package io.chainsnap.snapshotter.messaging;

@@ -1,0 +1,37 @@
+package io.chainsnap.snapshotter.rest;
+
+import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/**
+ * Serves the staging directory under {@code /staging/} (with HTTP ranges) so the publisher can
+ * fetch archives by the URL in {@code snapshot-created}. Unfinished files end in {@code .partial}
+ * and are never announced.
+ */
+@ApplicationScoped
+public class StagingRoute {
+  void register(@Observes Router router, SnapshotterConfig config) {
+    try {
+      Files.createDirectories(config.staging().dir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create staging dir " + config.staging().dir(), e);
+    }
+    router
+        .route("/staging/*")
+        .handler(
+            StaticHandler.create(
+                    FileSystemAccess.ROOT, config.staging().dir().toAbsolutePath().toString())
+                .setCachingEnabled(false)
+                .setDirectoryListing(false)
+                .setIncludeHidden(false)
+                .setEnableRangeSupport(true)
+                .setSendVaryHeader(false));
+  }
+}

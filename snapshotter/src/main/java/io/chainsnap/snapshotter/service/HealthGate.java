@@ -1,0 +1,40 @@
+package io.chainsnap.snapshotter.service;
+
+import io.chainsnap.chain.ChainRpcException;
+import io.chainsnap.chain.ChainStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Refuses to snapshot a node that is unreachable, still syncing, or short of peers: a snapshot of
+ * such a node would publish a stale or wrong chain.
+ */
+@ApplicationScoped
+public class HealthGate {
+  private static final Logger LOG = Logger.getLogger(HealthGate.class);
+
+  /** Returns the node's status if it may be snapshotted, else throws with the reason. */
+  public ChainStatus check(SourceNode node) {
+    ChainStatus status;
+    try {
+      status = node.adapter().status();
+    } catch (ChainRpcException e) {
+      throw refuse(node, "unreachable", "node RPC not answering: " + e.getMessage());
+    }
+    if (status.syncing()) {
+      throw refuse(
+          node, "syncing", "node is still syncing (initial block download) at " + status.height());
+    }
+    int minPeers = node.config().health().minPeers();
+    if (status.peers() < minPeers) {
+      throw refuse(
+          node, "peers", "node has " + status.peers() + " peers, the gate wants " + minPeers);
+    }
+    return status;
+  }
+
+  private static SnapshotRefusedException refuse(SourceNode node, String reason, String message) {
+    LOG.warnf("health gate refused a snapshot of %s: %s", node.name(), message);
+    return new SnapshotRefusedException(reason, "health gate: " + message);
+  }
+}

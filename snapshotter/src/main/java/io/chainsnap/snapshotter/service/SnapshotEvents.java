@@ -1,0 +1,30 @@
+package io.chainsnap.snapshotter.service;
+
+import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.Topics;
+import io.chainsnap.events.kafka.KafkaEvents;
+import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+
+/** Emits the snapshotter's events and waits for the broker to acknowledge each. */
+@ApplicationScoped
+public class SnapshotEvents {
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Emitter<String> created;
+  private final String source;
+
+  public SnapshotEvents(
+      @Channel(Topics.SNAPSHOT_CREATED) Emitter<String> created, SnapshotterConfig config) {
+    this.created = created;
+    this.source = config.eventSource();
+  }
+
+  /** Emits {@code snapshot-created}; returns once the broker has it. */
+  public void created(SnapshotCreated event) {
+    KafkaEvents.sendAndAwait(created, source, event, ACK_TIMEOUT);
+  }
+}

@@ -1,0 +1,373 @@
+package io.chainsnap.snapshotter.service;
+
+import io.chainsnap.archive.ArchiveManifest;
+import io.chainsnap.archive.ArchiveWriter;
+import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.chain.ChainStatus;
+import io.chainsnap.events.ArchiveRef;
+import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes one snapshot of one target with the {@code stop} strategy: health gate, isolate the node
+ * from the network and read its tip, stop it, archive its data dir into staging, start it again
+ * (always, in a finally block), then write {@code snapshot.json} and emit {@code
+ * snapshot-created}. One run per target at a time.
+ */
+@ApplicationScoped
+public class SnapshotService {
+  private static final Logger LOG = Logger.getLogger(SnapshotService.class);
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final SnapshotterConfig config;
+  private final Targets targets;
+  private final HealthGate gate;
+  private final SnapshotEvents events;
+  private final StagingUrls stagingUrls;
+  private final MeterRegistry metrics;
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+  private final Map<String, String> nodeFailures = new ConcurrentHashMap<>();
+
+  public SnapshotService(
+      SnapshotterConfig config,
+      Targets targets,
+      HealthGate gate,
+      SnapshotEvents events,
+      StagingUrls stagingUrls,
+      MeterRegistry metrics) {
+    this.config = config;
+    this.targets = targets;
+    this.gate = gate;
+    this.events = events;
+    this.stagingUrls = stagingUrls;
+    this.metrics = metrics;
+    for (SourceNode node : targets.all()) {
+      AtomicLong gauge =
+          metrics.gauge(
+              "chainsnap.snapshot.last.success.timestamp",
+              Tags.of("target", node.name()),
+              new AtomicLong());
+      lastSuccess.put(node.name(), gauge);
+    }
+  }
+
+  /** Runs a snapshot of {@code targetName} now; {@link SnapshotRefusedException} if it cannot. */
+  public SnapshotResult snapshot(String targetName, String trigger) {
+    SourceNode node =
+        targets
+            .get(targetName)
+            .orElseThrow(
+                () ->
+                    new SnapshotRefusedException(
+                        "unknown-target", "no target named '" + targetName + "'"));
+    ReentrantLock lock = locks.computeIfAbsent(node.name(), n -> new ReentrantLock());
+    if (!lock.tryLock()) {
+      refused(node, "busy");
+      throw new SnapshotRefusedException(
+          "busy", "a snapshot of " + node.name() + " is already running");
+    }
+    try {
+      return run(node, trigger);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private SnapshotResult run(SourceNode node, String trigger) {
+    long started = System.nanoTime();
+    try {
+      gate.check(node);
+    } catch (SnapshotRefusedException e) {
+      refused(node, e.reason());
+      throw e;
+    }
+    checkStagingSpace(node);
+    LOG.infof("snapshot of %s started (%s)", node.name(), trigger);
+
+    // No new blocks while we read the tip and stop: the tip we record is the tip on disk.
+    node.adapter().setNetworkActive(false);
+    ChainStatus tip;
+    try {
+      tip = node.adapter().status();
+    } catch (RuntimeException e) {
+      node.adapter().setNetworkActive(true);
+      throw e;
+    }
+    Instant takenAt = Instant.now();
+    String snapshotId = snapshotId(node, takenAt, tip.height());
+    Path dir = config.staging().dir().resolve(snapshotId);
+    Path archive = dir.resolve("snapshot.tar.zst");
+    Path partial = dir.resolve("snapshot.tar.zst.partial");
+
+    long downSince = System.nanoTime();
+    ArchiveManifest manifest;
+    long downtimeMillis;
+    boolean nodeStopped = false;
+    try {
+      Files.createDirectories(dir);
+      node.controller().stop();
+      nodeStopped = true;
+      LOG.infof("%s stopped at height %d, archiving %s", node.name(), tip.height(), node.chainDir());
+      manifest = writeArchive(node, partial);
+    } catch (IOException e) {
+      deleteQuietly(dir);
+      throw new UncheckedIOException("cannot write staging " + dir, e);
+    } catch (RuntimeException e) {
+      deleteQuietly(dir);
+      throw e;
+    } finally {
+      if (nodeStopped) {
+        restart(node);
+      } else {
+        node.adapter().setNetworkActive(true);
+      }
+      downtimeMillis = (System.nanoTime() - downSince) / 1_000_000;
+    }
+
+    try {
+      Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
+      SnapshotMetadata metadata =
+          new SnapshotMetadata(
+              SnapshotMetadata.FORMAT_VERSION,
+              snapshotId,
+              node.target().chain(),
+              node.target().network(),
+              node.target().mode(),
+              tip.clientVersion(),
+              tip.height(),
+              tip.bestBlockHash(),
+              takenAt,
+              "stop",
+              downtimeMillis,
+              manifest);
+      byte[] json = metadata.toJson();
+      Files.write(dir.resolve(SnapshotMetadata.FILE_NAME), json);
+      SnapshotCreated event =
+          new SnapshotCreated(
+              snapshotId,
+              node.target(),
+              tip.height(),
+              tip.bestBlockHash(),
+              tip.clientVersion(),
+              takenAt,
+              "stop",
+              downtimeMillis,
+              new ArchiveRef(
+                  stagingUrls.url(snapshotId, "snapshot.tar.zst"),
+                  stagingUrls.url(snapshotId, SnapshotMetadata.FILE_NAME),
+                  manifest.sha256(),
+                  sha256(json),
+                  manifest.compressedSize(),
+                  manifest.contentSize(),
+                  manifest.fileCount(),
+                  manifest.chunks().size(),
+                  manifest.formatVersion()));
+      events.created(event);
+      long durationMillis = (System.nanoTime() - started) / 1_000_000;
+      record(node, manifest, downtimeMillis, durationMillis);
+      LOG.infof(
+          "snapshot %s of %s done: height %d, %d files, %d -> %d bytes, node down %d ms, %d ms in"
+              + " all",
+          snapshotId,
+          node.name(),
+          tip.height(),
+          manifest.fileCount(),
+          manifest.contentSize(),
+          manifest.compressedSize(),
+          downtimeMillis,
+          durationMillis);
+      return new SnapshotResult(event, dir, durationMillis);
+    } catch (IOException e) {
+      deleteQuietly(dir);
+      throw new UncheckedIOException("cannot finish staging " + dir, e);
+    } catch (RuntimeException e) {
+      deleteQuietly(dir);
+      failed(node, "emit");
+      throw e;
+    }
+  }
+
+  private ArchiveManifest writeArchive(SourceNode node, Path partial) throws IOException {
+    SnapshotterConfig.Archive settings = config.archive();
+    ArchiveWriter writer =
+        ArchiveWriter.builder()
+            .chunkSize(settings.chunkSize())
+            .level(settings.level())
+            .workers(
+                settings.workers() > 0
+                    ? settings.workers()
+                    : Runtime.getRuntime().availableProcessors())
+            .filter(node.include())
+            .progress(new ProgressLog(node.name()))
+            .build();
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20)) {
+      return writer.write(node.chainDir(), out);
+    } catch (RuntimeException | IOException e) {
+      failed(node, "archive");
+      LOG.errorf(e, "archiving %s failed", node.name());
+      throw e;
+    }
+  }
+
+  /** Starts the node again; a node that will not come back is the worst outcome, so say it loud. */
+  private void restart(SourceNode node) {
+    try {
+      node.controller().start();
+      nodeFailures.remove(node.name());
+      LOG.infof("%s started again", node.name());
+    } catch (RuntimeException e) {
+      nodeFailures.put(node.name(), String.valueOf(e.getMessage()));
+      failed(node, "restart");
+      LOG.errorf(e, "SOURCE NODE %s DID NOT START AGAIN: operator action needed", node.name());
+      throw e;
+    }
+  }
+
+  /** Targets whose node failed to start again after a snapshot, with the error. */
+  public Map<String, String> nodeFailures() {
+    return Map.copyOf(nodeFailures);
+  }
+
+  private void checkStagingSpace(SourceNode node) {
+    try {
+      Path staging = Files.createDirectories(config.staging().dir());
+      long needed = directorySize(node.chainDir()) + parseSize(config.staging().minFreeSpace());
+      long free = Files.getFileStore(staging).getUsableSpace();
+      if (free < needed) {
+        refused(node, "staging-space");
+        throw new SnapshotRefusedException(
+            "staging-space",
+            "staging " + staging + " has " + free + " bytes free, needs " + needed);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check staging space", e);
+    }
+  }
+
+  static long directorySize(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .mapToLong(
+              p -> {
+                try {
+                  return Files.size(p);
+                } catch (IOException e) {
+                  return 0; // vanished while walking (logs, locks): not ours to archive anyway
+                }
+              })
+          .sum();
+    }
+  }
+
+  static long parseSize(String size) {
+    String s = size.strip().toUpperCase();
+    long unit = 1;
+    char last = s.charAt(s.length() - 1);
+    if (Character.isLetter(last)) {
+      unit =
+          switch (last) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            case 'T' -> 1L << 40;
+            default -> throw new IllegalArgumentException("bad size " + size);
+          };
+      s = s.substring(0, s.length() - 1);
+    }
+    return Long.parseLong(s) * unit;
+  }
+
+  static String snapshotId(SourceNode node, Instant takenAt, long height) {
+    return (node.target().chain()
+            + "-"
+            + node.target().network()
+            + "-"
+            + node.target().mode()
+            + "-"
+            + ID_TIME.format(takenAt)
+            + "-"
+            + height)
+        .toLowerCase();
+  }
+
+  private void record(
+      SourceNode node, ArchiveManifest manifest, long downtimeMillis, long durationMillis) {
+    Tags tags = Tags.of("target", node.name());
+    metrics.timer("chainsnap.snapshot.duration", tags).record(java.time.Duration.ofMillis(durationMillis));
+    metrics
+        .timer("chainsnap.snapshot.node.downtime", tags.and("strategy", "stop"))
+        .record(java.time.Duration.ofMillis(downtimeMillis));
+    metrics.summary("chainsnap.snapshot.compressed.bytes", tags).record(manifest.compressedSize());
+    metrics.counter("chainsnap.snapshot.created", tags).increment();
+    lastSuccess.get(node.name()).set(Instant.now().getEpochSecond());
+  }
+
+  private void refused(SourceNode node, String reason) {
+    metrics.counter("chainsnap.snapshot.refused", "target", node.name(), "reason", reason).increment();
+  }
+
+  private void failed(SourceNode node, String stage) {
+    metrics.counter("chainsnap.snapshot.failed", "target", node.name(), "stage", stage).increment();
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warnf("could not clean %s: %s", dir, e.getMessage());
+    }
+  }
+
+  /** Logs archive progress every 10%. */
+  private static final class ProgressLog implements io.chainsnap.archive.ProgressListener {
+    private final String target;
+    private int lastDecile = -1;
+
+    ProgressLog(String target) {
+      this.target = target;
+    }
+
+    @Override
+    public void onProgress(long done, long total) {
+      int decile = total <= 0 ? 0 : (int) (done * 10 / total);
+      if (decile != lastDecile) {
+        lastDecile = decile;
+        LOG.infof("archiving %s: %d%% (%d of %d bytes)", target, decile * 10, done, total);
+      }
+    }
+  }
+}

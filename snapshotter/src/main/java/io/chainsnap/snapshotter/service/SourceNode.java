@@ -1,0 +1,29 @@
+package io.chainsnap.snapshotter.service;
+
+import io.chainsnap.chain.ChainAdapter;
+import io.chainsnap.events.SnapshotTarget;
+import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import io.chainsnap.snapshotter.node.NodeController;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+
+/**
+ * One configured target at run time: what it is, how to read and control its node, where its data
+ * is, and which paths never leave the machine.
+ *
+ * @param name target name
+ * @param target chain, network, mode
+ * @param config the target's configuration
+ * @param adapter reads the node's status
+ * @param controller stops and starts the node
+ * @param chainDir the directory a snapshot captures
+ * @param include accepts the relative paths that go into the archive
+ */
+public record SourceNode(
+    String name,
+    SnapshotTarget target,
+    SnapshotterConfig.Target config,
+    ChainAdapter adapter,
+    NodeController controller,
+    Path chainDir,
+    Predicate<String> include) {}

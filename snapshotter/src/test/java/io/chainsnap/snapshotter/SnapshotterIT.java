@@ -1,0 +1,256 @@
+package io.chainsnap.snapshotter;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chainsnap.events.CloudEventAttributes;
+import io.chainsnap.events.EventCodec;
+import io.chainsnap.events.EventType;
+import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotRequested;
+import io.chainsnap.events.Topics;
+import io.chainsnap.testsupport.KafkaResource;
+import io.chainsnap.testsupport.KafkaTestClient;
+import io.chainsnap.testsupport.LitecoinNode;
+import io.chainsnap.testsupport.LitecoinResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The snapshotter over real components: a litecoind regtest node and a Kafka broker. Snapshots are
+ * taken by REST and by event; the node must always run again afterwards.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(LitecoinResource.class)
+class SnapshotterIT {
+  static final String TARGET = "ltc-regtest";
+  static final String TOKEN = "Bearer test-token";
+
+  KafkaTestClient kafka() {
+    return new KafkaTestClient(KafkaResource.bootstrapServers());
+  }
+
+  LitecoinNode node() {
+    return LitecoinResource.node();
+  }
+
+  @Test
+  void restTriggerSnapshotsTheNodeAndRestartsIt() throws Exception {
+    long height = node().mine(7);
+    String hash = node().bestBlockHash();
+
+    trigger().then().statusCode(202).body("state", equalTo("running"));
+    String snapshotId = awaitRun("succeeded").path("latestRun.snapshotId");
+
+    SnapshotCreated created = createdEvent(snapshotId);
+    assertEquals(height, created.height());
+    assertEquals(hash, created.blockHash());
+    assertEquals("litecoin", created.target().chain());
+    assertEquals("stop", created.quiesce());
+    assertTrue(created.nodeDowntimeMillis() > 0);
+    assertTrue(created.clientVersion().contains("LitecoinCore"), created.clientVersion());
+
+    // the node is back and serves the same tip
+    assertTrue(node().daemon().isRunning());
+    assertEquals(hash, node().bestBlockHash());
+
+    // the staged archive is served at the claim-check URL and hashes as announced
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<InputStream> archive =
+        http.send(
+            HttpRequest.newBuilder(URI.create(created.archive().archiveUrl())).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, archive.statusCode());
+    Path downloaded = Files.createTempFile("snapshot", ".tar.zst");
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = archive.body()) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha.update(buffer, 0, n);
+        Files.write(downloaded, java.util.Arrays.copyOf(buffer, n), java.nio.file.StandardOpenOption.APPEND);
+      }
+    }
+    assertEquals(created.archive().sha256(), HexFormat.of().formatHex(sha.digest()));
+    assertEquals(created.archive().compressedSize(), Files.size(downloaded));
+
+    // ranges work (resumable downloads)
+    HttpResponse<byte[]> range =
+        http.send(
+            HttpRequest.newBuilder(URI.create(created.archive().archiveUrl()))
+                .header("Range", "bytes=0-3")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(206, range.statusCode());
+    assertEquals(4, range.body().length);
+
+    // plain zstd + tar read it; node-local files never leave the machine
+    String listing = run("zstd -dc " + downloaded + " | tar -t");
+    assertTrue(listing.contains("blocks/blk00000.dat"), listing);
+    assertTrue(listing.contains("chainstate/"), listing);
+    for (String secret : List.of("debug.log", "wallets", "peers.dat", ".lock", ".pid", "settings.json")) {
+      assertFalse(listing.contains(secret), secret + " must not be archived:\n" + listing);
+    }
+
+    HttpResponse<String> manifest =
+        http.send(
+            HttpRequest.newBuilder(URI.create(created.archive().manifestUrl())).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, manifest.statusCode());
+    assertEquals(
+        created.archive().manifestSha256(),
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(manifest.body().getBytes(StandardCharsets.UTF_8))));
+    assertTrue(manifest.body().contains("\"height\" : " + height), manifest.body());
+  }
+
+  @Test
+  void secondTriggerWhileRunningIsRefused() {
+    trigger().then().statusCode(202);
+    trigger().then().statusCode(409).body("reason", equalTo("busy"));
+    awaitRun("succeeded");
+  }
+
+  @Test
+  void triggerNeedsTheToken() {
+    given().post("/targets/" + TARGET + "/snapshots").then().statusCode(401);
+    given()
+        .header("Authorization", "Bearer wrong")
+        .post("/targets/" + TARGET + "/snapshots")
+        .then()
+        .statusCode(401);
+    given()
+        .header("Authorization", TOKEN)
+        .post("/targets/nope/snapshots")
+        .then()
+        .statusCode(404);
+  }
+
+  @Test
+  void nodeRunsAgainWhenArchivingFails() throws Exception {
+    awaitIdle();
+    // a symlink in the data dir: the archive writer refuses it, mid-snapshot
+    Path link = node().daemon().config().chainDir().resolve("evil-link");
+    Files.createSymbolicLink(link, Path.of("/etc/passwd"));
+    try {
+      trigger().then().statusCode(202);
+      Response run = awaitRun("failed");
+      assertTrue(run.path("latestRun.error").toString().contains("evil-link"), run.asString());
+      assertTrue(node().daemon().isRunning(), "node must run again after a failed archive");
+      assertTrue(node().height() > 0);
+      given().get("/q/health/ready").then().statusCode(200);
+      try (var staged = Files.list(Path.of("target/staging"))) {
+        assertTrue(
+            staged.noneMatch(p -> p.toString().contains(".partial")),
+            "failed runs leave no partial archive");
+      }
+    } finally {
+      Files.delete(link);
+    }
+  }
+
+  @Test
+  void snapshotRequestedEventStartsASnapshot() {
+    awaitIdle();
+    SnapshotRequested request =
+        new SnapshotRequested("req-" + System.nanoTime(), TARGET, "it", Instant.now());
+    kafka()
+        .produce(
+            Topics.SNAPSHOT_REQUESTED,
+            request.key(),
+            EventCodec.encode(request),
+            CloudEventAttributes.of("/test", request).toHeaders());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              Response target = given().get("/targets/" + TARGET);
+              return "event".equals(target.path("latestRun.trigger"))
+                  && "succeeded".equals(target.path("latestRun.state"));
+            });
+  }
+
+  @Test
+  void malformedRequestGoesToTheDeadLetterTopicWithTheReason() {
+    kafka().produce(Topics.SNAPSHOT_REQUESTED, "bad-1", "{this is not json", Map.of());
+    List<ConsumerRecord<String, String>> dead =
+        kafka()
+            .await(
+                Topics.DEAD_LETTER,
+                r -> "bad-1".equals(r.key()),
+                Duration.ofSeconds(60));
+    String reason = KafkaTestClient.header(dead.get(0), "dead-letter-reason");
+    assertNotNull(reason);
+    assertTrue(reason.contains("not JSON"), reason);
+    // the consumer keeps going: a valid request after it is still served
+    snapshotRequestedEventStartsASnapshot();
+  }
+
+  @Test
+  void metricsAndHealthAreExposed() {
+    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    String metrics = given().get("/q/metrics").asString();
+    assertTrue(metrics.contains("chainsnap_snapshot_last_success_timestamp"), metrics);
+  }
+
+  static Response trigger() {
+    return given().header("Authorization", TOKEN).post("/targets/" + TARGET + "/snapshots");
+  }
+
+  static Response awaitRun(String state) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> !"running".equals(given().get("/targets/" + TARGET).path("latestRun.state")));
+    Response target = given().get("/targets/" + TARGET);
+    assertEquals(state, target.path("latestRun.state"), target.asString());
+    return target;
+  }
+
+  static void awaitIdle() {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> !"running".equals(given().get("/targets/" + TARGET).path("latestRun.state")));
+  }
+
+  SnapshotCreated createdEvent(String snapshotId) {
+    ConsumerRecord<String, String> record =
+        kafka()
+            .await(Topics.SNAPSHOT_CREATED, r -> snapshotId.equals(r.key()), Duration.ofSeconds(30))
+            .get(0);
+    assertEquals(
+        EventType.SNAPSHOT_CREATED.cloudEventType(), KafkaTestClient.header(record, "ce_type"));
+    assertEquals(snapshotId, KafkaTestClient.header(record, "ce_subject"));
+    return EventCodec.decode(EventType.SNAPSHOT_CREATED, record.value());
+  }
+
+  static String run(String command) throws Exception {
+    Process process = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.waitFor(), out);
+    return out;
+  }
+}

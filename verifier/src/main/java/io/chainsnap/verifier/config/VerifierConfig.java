@@ -1,0 +1,45 @@
+package io.chainsnap.verifier.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The verifier's configuration. */
+@ConfigMapping(prefix = "verifier")
+public interface VerifierConfig {
+
+  /** CloudEvents {@code source} of the events this service emits. */
+  @WithDefault("/chainsnap/verifier")
+  String eventSource();
+
+  /** Scratch space: one directory per verification, deleted afterwards. */
+  Path workDir();
+
+  /** Longest download of one archive. */
+  @WithDefault("PT2H")
+  Duration downloadTimeout();
+
+  /** How to boot a node of each chain, by chain name (e.g. {@code litecoin}). */
+  Map<String, Node> chains();
+
+  /** A node binary able to open a restored data dir. */
+  interface Node {
+    /** Chain adapter: {@code bitcoin-core}. */
+    @WithDefault("bitcoin-core")
+    String adapter();
+
+    /** The node binary. */
+    Path binary();
+
+    /** Extra arguments; the verifier always isolates the node (no peers, loopback RPC). */
+    Optional<List<String>> args();
+
+    /** Longest wait for the restored node to answer. */
+    @WithDefault("PT10M")
+    Duration bootTimeout();
+  }
+}

@@ -1,0 +1,2 @@
+/** Typed configuration ({@code verifier.*}). */
+package io.chainsnap.verifier.config;

@@ -1,0 +1,73 @@
+package io.chainsnap.verifier.messaging;
+
+import io.chainsnap.events.EventData;
+import io.chainsnap.events.EventType;
+import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.events.Topics;
+import io.chainsnap.events.kafka.KafkaEvents;
+import io.chainsnap.verifier.config.VerifierConfig;
+import io.chainsnap.verifier.service.VerifyService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Verifies every uploaded snapshot and emits the result; the offset is committed only after the
+ * result is acknowledged by the broker. A redelivered event for a snapshot this instance already
+ * verified is skipped; after a restart a duplicate verification is harmless, because the publisher
+ * publishes each snapshot once.
+ */
+@ApplicationScoped
+public class SnapshotUploadedListener {
+  private static final Logger LOG = Logger.getLogger(SnapshotUploadedListener.class);
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+
+  private final VerifyService verifier;
+  private final Emitter<String> verified;
+  private final Emitter<String> rejected;
+  private final String source;
+  private final Set<String> done =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > 10_000;
+                }
+              }));
+
+  public SnapshotUploadedListener(
+      VerifyService verifier,
+      @Channel(Topics.SNAPSHOT_VERIFIED) Emitter<String> verified,
+      @Channel(Topics.SNAPSHOT_REJECTED) Emitter<String> rejected,
+      VerifierConfig config) {
+    this.verifier = verifier;
+    this.verified = verified;
+    this.rejected = rejected;
+    this.source = config.eventSource();
+  }
+
+  @Incoming(Topics.SNAPSHOT_UPLOADED)
+  @Blocking
+  public void onUploaded(ConsumerRecord<String, String> record) {
+    SnapshotUploaded uploaded = KafkaEvents.decode(EventType.SNAPSHOT_UPLOADED, record);
+    if (done.contains(uploaded.snapshotId())) {
+      LOG.infof("%s already verified by this instance: skipping the redelivery", uploaded.snapshotId());
+      return;
+    }
+    EventData result = verifier.verify(uploaded);
+    Emitter<String> emitter =
+        EventType.of(result.getClass()) == EventType.SNAPSHOT_VERIFIED ? verified : rejected;
+    KafkaEvents.sendAndAwait(emitter, source, result, ACK_TIMEOUT);
+    done.add(uploaded.snapshotId());
+  }
+}

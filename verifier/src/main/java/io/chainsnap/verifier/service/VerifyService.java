@@ -1,0 +1,272 @@
+package io.chainsnap.verifier.service;
+
+import io.chainsnap.archive.ArchiveException;
+import io.chainsnap.archive.ArchiveReader;
+import io.chainsnap.archive.ProgressListener;
+import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.chain.BitcoinCoreChainAdapter;
+import io.chainsnap.chain.BitcoinCoreDaemon;
+import io.chainsnap.chain.ChainStatus;
+import io.chainsnap.events.EventData;
+import io.chainsnap.events.SnapshotRejected;
+import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.events.SnapshotVerified;
+import io.chainsnap.verifier.config.VerifierConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Verifies one published snapshot as an operator would use it: download {@code snapshot.json} and
+ * the archive from their public URLs, check every chunk and the whole file while extracting into a
+ * scratch data dir, boot the node binary on it (isolated: no peers, loopback RPC), and compare the
+ * height and best block hash with what the snapshotter announced.
+ */
+@ApplicationScoped
+public class VerifyService {
+  private static final Logger LOG = Logger.getLogger(VerifyService.class);
+
+  private final VerifierConfig config;
+  private final MeterRegistry metrics;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+
+  public VerifyService(VerifierConfig config, MeterRegistry metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** Verifies {@code uploaded}; returns the verified or rejected event to emit. */
+  public EventData verify(SnapshotUploaded uploaded) {
+    Path scratch = config.workDir().resolve(uploaded.snapshotId() + "-" + UUID.randomUUID());
+    long started = System.nanoTime();
+    try {
+      VerifierConfig.Node node = nodeFor(uploaded);
+      Path dataDir = scratch.resolve("data");
+      String network = networkFlag(uploaded.target().network());
+      BitcoinCoreDaemon.Config daemonConfig =
+          new BitcoinCoreDaemon.Config(
+              node.binary(),
+              dataDir,
+              network,
+              freePort(),
+              "verifier",
+              UUID.randomUUID().toString(),
+              isolatedArgs(node));
+      restore(uploaded, daemonConfig.chainDir());
+      long restoreMillis = (System.nanoTime() - started) / 1_000_000;
+      long bootStarted = System.nanoTime();
+      ChainStatus status = boot(daemonConfig, node.bootTimeout());
+      long bootMillis = (System.nanoTime() - bootStarted) / 1_000_000;
+      if (status.height() != uploaded.height() || !status.bestBlockHash().equals(uploaded.blockHash())) {
+        throw new Rejection(
+            "tip",
+            "restored node is at height "
+                + status.height()
+                + " hash "
+                + status.bestBlockHash()
+                + ", the snapshot announced height "
+                + uploaded.height()
+                + " hash "
+                + uploaded.blockHash());
+      }
+      metrics.counter("chainsnap.verifier.verified", "chain", uploaded.target().chain()).increment();
+      metrics.timer("chainsnap.verifier.restore.duration").record(Duration.ofMillis(restoreMillis));
+      LOG.infof(
+          "verified %s: restored in %d ms, node at height %d with the announced hash after %d ms",
+          uploaded.snapshotId(),
+          restoreMillis,
+          status.height(),
+          bootMillis);
+      return new SnapshotVerified(
+          uploaded.snapshotId(),
+          uploaded.target(),
+          status.height(),
+          status.bestBlockHash(),
+          uploaded.archiveUrl(),
+          restoreMillis,
+          bootMillis,
+          Instant.now());
+    } catch (Rejection e) {
+      metrics
+          .counter("chainsnap.verifier.rejected", "chain", uploaded.target().chain(), "stage", e.stage())
+          .increment();
+      LOG.warnf("REJECTED %s at %s: %s", uploaded.snapshotId(), e.stage(), e.getMessage());
+      return new SnapshotRejected(
+          uploaded.snapshotId(),
+          uploaded.target(),
+          uploaded.archiveUrl(),
+          e.stage(),
+          e.getMessage(),
+          Instant.now());
+    } finally {
+      deleteRecursively(scratch);
+    }
+  }
+
+  private VerifierConfig.Node nodeFor(SnapshotUploaded uploaded) {
+    VerifierConfig.Node node = config.chains().get(uploaded.target().chain());
+    if (node == null) {
+      throw new Rejection(
+          "boot", "no node configured for chain " + uploaded.target().chain() + " (verifier.chains)");
+    }
+    return node;
+  }
+
+  static String networkFlag(String network) {
+    return switch (network) {
+      case "mainnet" -> "main";
+      case "testnet" -> "test";
+      default -> network;
+    };
+  }
+
+  private static List<String> isolatedArgs(VerifierConfig.Node node) {
+    List<String> args = new ArrayList<>(node.args().orElse(List.of()));
+    args.addAll(
+        List.of(
+            "-listen=0",
+            "-connect=0",
+            "-dnsseed=0",
+            "-upnp=0",
+            "-disablewallet",
+            // a snapshot's tip is old by the time it is verified; do not treat that as syncing
+            "-maxtipage=2000000000"));
+    return args;
+  }
+
+  /** Downloads and extracts into {@code chainDir}, checking every chunk before it is used. */
+  private void restore(SnapshotUploaded uploaded, Path chainDir) {
+    SnapshotMetadata metadata;
+    try (InputStream in = download(uploaded.manifestUrl())) {
+      metadata = SnapshotMetadata.read(in);
+    } catch (ArchiveException e) {
+      throw new Rejection("extract", "snapshot.json refused: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new Rejection("download", "cannot read " + uploaded.manifestUrl() + ": " + e, e);
+    }
+    if (!metadata.snapshotId().equals(uploaded.snapshotId())
+        || !metadata.archive().sha256().equals(uploaded.sha256())
+        || metadata.height() != uploaded.height()
+        || !metadata.blockHash().equals(uploaded.blockHash())) {
+      throw new Rejection(
+          "checksum", "published snapshot.json disagrees with snapshot-uploaded (id, sha256 or tip)");
+    }
+    try {
+      Files.createDirectories(chainDir);
+      long free = Files.getFileStore(chainDir).getUsableSpace();
+      if (free < metadata.archive().contentSize()) {
+        throw new Rejection(
+            "extract",
+            "scratch space has " + free + " bytes free, the snapshot needs " + metadata.archive().contentSize());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + chainDir, e);
+    }
+    ArchiveReader reader =
+        ArchiveReader.builder().progress(progress(uploaded.snapshotId())).build();
+    try (InputStream archive = download(uploaded.archiveUrl())) {
+      reader.extract(archive, metadata.archive(), chainDir);
+    } catch (ArchiveException e) {
+      String stage =
+          switch (e.kind()) {
+            case CORRUPT -> "checksum";
+            case IO -> "download";
+            default -> "extract";
+          };
+      throw new Rejection(stage, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new Rejection("download", "cannot download " + uploaded.archiveUrl() + ": " + e, e);
+    }
+  }
+
+  private InputStream download(String url) throws IOException {
+    HttpResponse<InputStream> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(config.downloadTimeout()).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      response.body().close();
+      throw new Rejection("download", url + " answered HTTP " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  private ChainStatus boot(BitcoinCoreDaemon.Config daemonConfig, Duration timeout) {
+    BitcoinCoreDaemon daemon = new BitcoinCoreDaemon(daemonConfig);
+    try {
+      daemon.start(timeout);
+      return new BitcoinCoreChainAdapter(daemon.rpc()).status();
+    } catch (RuntimeException e) {
+      throw new Rejection("boot", "the node did not start on the restored data: " + e.getMessage(), e);
+    } finally {
+      try {
+        daemon.stop(Duration.ofMinutes(2));
+      } catch (RuntimeException e) {
+        LOG.warnf("could not stop the verification node: %s", e.getMessage());
+      }
+    }
+  }
+
+  private static ProgressListener progress(String snapshotId) {
+    return new ProgressListener() {
+      private int lastDecile = -1;
+
+      @Override
+      public void onProgress(long done, long total) {
+        int decile = total <= 0 ? 0 : (int) (done * 10 / total);
+        if (decile != lastDecile) {
+          lastDecile = decile;
+          LOG.infof("restoring %s: %d%% (%d of %d bytes)", snapshotId, decile * 10, done, total);
+        }
+      }
+    };
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warnf("could not delete %s: %s", dir, e.getMessage());
+    }
+  }
+}

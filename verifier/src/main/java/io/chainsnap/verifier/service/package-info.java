@@ -1,0 +1,2 @@
+/** Restore, boot and compare: the verification of one published snapshot. */
+package io.chainsnap.verifier.service;
