@@ -28,6 +28,7 @@ import io.chainsnap.testsupport.IpfsResource;
 import io.chainsnap.testsupport.KafkaResource;
 import io.chainsnap.testsupport.KafkaTestClient;
 import io.chainsnap.testsupport.S3Resource;
+import io.chainsnap.testsupport.StaticFileServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.InputStream;
@@ -62,13 +63,13 @@ class PublisherIT {
   static final Duration WAIT = Duration.ofSeconds(90);
 
   static Path stagingRoot;
-  static StagingServer staging;
+  static StaticFileServer staging;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void startStaging() throws Exception {
     stagingRoot = Files.createTempDirectory("chainsnap-staging-").toRealPath();
-    staging = new StagingServer(stagingRoot);
+    staging = new StaticFileServer(stagingRoot);
   }
 
   @AfterAll

@@ -9,7 +9,7 @@ import io.chainsnap.publisher.config.PublisherConfig;
 import io.chainsnap.publisher.service.IndexService;
 import io.chainsnap.publisher.service.PinService;
 import io.chainsnap.publisher.service.UploadService;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;

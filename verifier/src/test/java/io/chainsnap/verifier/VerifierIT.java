@@ -1,0 +1,164 @@
+package io.chainsnap.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chainsnap.archive.ArchiveManifest;
+import io.chainsnap.archive.ArchiveWriter;
+import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.events.CloudEventAttributes;
+import io.chainsnap.events.EventCodec;
+import io.chainsnap.events.EventType;
+import io.chainsnap.events.SnapshotRejected;
+import io.chainsnap.events.SnapshotTarget;
+import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.events.SnapshotVerified;
+import io.chainsnap.events.Topics;
+import io.chainsnap.testsupport.KafkaResource;
+import io.chainsnap.testsupport.KafkaTestClient;
+import io.chainsnap.testsupport.LitecoinNode;
+import io.chainsnap.testsupport.LitecoinResource;
+import io.chainsnap.testsupport.StaticFileServer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The verifier over real components: a Kafka broker, a real litecoind regtest data dir archived in
+ * format v1 and served over HTTP, and litecoind booted on the restored copy.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(LitecoinResource.class)
+class VerifierIT {
+  static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", "full");
+  static final Duration WAIT = Duration.ofSeconds(120);
+  static final List<String> NEVER = List.of("debug.log", "wallets", "peers.dat", "banlist", "mempool.dat",
+      "fee_estimates.dat", "settings.json", ".lock", "chainsnap-node.pid", "anchors.dat");
+
+  static Path published;
+  static StaticFileServer cdn;
+
+  @BeforeAll
+  static void startCdn() throws Exception {
+    published = Files.createTempDirectory("chainsnap-published-").toRealPath();
+    cdn = new StaticFileServer(published);
+  }
+
+  @AfterAll
+  static void stopCdn() {
+    cdn.close();
+  }
+
+  KafkaTestClient kafka() {
+    return new KafkaTestClient(KafkaResource.bootstrapServers());
+  }
+
+  /** Snapshots the real node (cold) into {@code published/id}, announcing {@code claimedHeight}. */
+  SnapshotUploaded publish(String id, int moreBlocks, long heightOffset, boolean flipByte)
+      throws Exception {
+    LitecoinNode node = LitecoinResource.node();
+    node.mine(moreBlocks);
+    long height = node.height();
+    String hash = node.bestBlockHash();
+    node.daemon().stop(Duration.ofSeconds(60));
+    Path dir = Files.createDirectories(published.resolve(id));
+    ArchiveManifest manifest;
+    try {
+      manifest =
+          ArchiveWriter.builder()
+              .chunkSize(1 << 20)
+              .filter(path -> NEVER.stream().noneMatch(path::contains))
+              .build()
+              .write(node.daemon().config().chainDir(), dir.resolve("snapshot.tar.zst"));
+    } finally {
+      node.daemon().start(Duration.ofSeconds(60));
+    }
+    long claimed = height + heightOffset;
+    SnapshotMetadata metadata =
+        new SnapshotMetadata(1, id, "litecoin", "regtest", "full", "/LitecoinCore:0.21.2.1/",
+            claimed, hash, Instant.now(), "stop", 500, manifest);
+    Files.write(dir.resolve("snapshot.json"), metadata.toJson());
+    if (flipByte) {
+      byte[] archive = Files.readAllBytes(dir.resolve("snapshot.tar.zst"));
+      archive[archive.length / 3] ^= 0x10;
+      Files.write(dir.resolve("snapshot.tar.zst"), archive);
+    }
+    return new SnapshotUploaded(id, TARGET, claimed, hash, "bucket",
+        "k/" + id + "/snapshot.tar.zst", "k/" + id + "/snapshot.json",
+        cdn.url(id + "/snapshot.tar.zst"), cdn.url(id + "/snapshot.json"),
+        manifest.sha256(), manifest.compressedSize(), Instant.now());
+  }
+
+  void send(SnapshotUploaded event) {
+    kafka().produce(Topics.SNAPSHOT_UPLOADED, event.key(), EventCodec.encode(event),
+        CloudEventAttributes.of("/test", event).toHeaders());
+  }
+
+  ConsumerRecord<String, String> awaitResult(String topic, String id) {
+    return kafka().await(topic, r -> id.equals(r.key()), WAIT).get(0);
+  }
+
+  @Test
+  void aGoodSnapshotBootsAtTheAnnouncedTip() throws Exception {
+    SnapshotUploaded uploaded = publish("litecoin-regtest-full-good-1", 3, 0, false);
+    send(uploaded);
+    SnapshotVerified verified =
+        EventCodec.decode(EventType.SNAPSHOT_VERIFIED, awaitResult(Topics.SNAPSHOT_VERIFIED, uploaded.snapshotId()).value());
+    assertEquals(uploaded.height(), verified.height());
+    assertEquals(uploaded.blockHash(), verified.blockHash());
+    assertEquals(uploaded.archiveUrl(), verified.sourceUrl());
+    assertTrue(verified.restoreMillis() >= 0 && verified.bootMillis() > 0);
+    try (var left = Files.list(Path.of("target/verifier-work"))) {
+      assertEquals(0, left.count(), "scratch data dirs are removed");
+    }
+  }
+
+  @Test
+  void aFlippedByteIsRejectedBeforeTheNodeSeesIt() throws Exception {
+    SnapshotUploaded uploaded = publish("litecoin-regtest-full-flipped-1", 1, 0, true);
+    send(uploaded);
+    SnapshotRejected rejected =
+        EventCodec.decode(EventType.SNAPSHOT_REJECTED, awaitResult(Topics.SNAPSHOT_REJECTED, uploaded.snapshotId()).value());
+    assertEquals("checksum", rejected.stage());
+    assertTrue(rejected.reason().contains("chunk"), rejected.reason());
+  }
+
+  @Test
+  void aSnapshotThatBootsAtAnotherTipIsRejected() throws Exception {
+    SnapshotUploaded uploaded = publish("litecoin-regtest-full-liar-1", 1, 1, false);
+    send(uploaded);
+    SnapshotRejected rejected =
+        EventCodec.decode(EventType.SNAPSHOT_REJECTED, awaitResult(Topics.SNAPSHOT_REJECTED, uploaded.snapshotId()).value());
+    assertEquals("tip", rejected.stage());
+    assertTrue(rejected.reason().contains("height " + (uploaded.height() - 1)), rejected.reason());
+  }
+
+  @Test
+  void aMissingObjectIsRejectedAtDownload() throws Exception {
+    SnapshotUploaded real = publish("litecoin-regtest-full-gone-1", 1, 0, false);
+    Files.delete(published.resolve(real.snapshotId()).resolve("snapshot.tar.zst"));
+    send(real);
+    SnapshotRejected rejected =
+        EventCodec.decode(EventType.SNAPSHOT_REJECTED, awaitResult(Topics.SNAPSHOT_REJECTED, real.snapshotId()).value());
+    assertEquals("download", rejected.stage());
+    assertTrue(rejected.reason().contains("404"), rejected.reason());
+  }
+
+  @Test
+  void malformedEventGoesToTheDeadLetterTopic() {
+    kafka().produce(Topics.SNAPSHOT_UPLOADED, "poison-v", "[]", Map.of());
+    String reason =
+        KafkaTestClient.header(awaitResult(Topics.DEAD_LETTER, "poison-v"), "dead-letter-reason");
+    assertTrue(reason != null && reason.contains("does not match its schema"), String.valueOf(reason));
+  }
+}
