@@ -1,8 +1,8 @@
 package io.chainsnap.archive;
 
 /**
- * The one error type of the archive module: an unknown format, an invalid manifest, corrupt
- * bytes, an unsafe tar entry, an unusable source directory, or an I/O failure.
+ * The one error type of the archive module: an unknown format, an invalid manifest, corrupt bytes,
+ * an unsafe tar entry, an unusable source directory, or an I/O failure.
  *
  * <p>The message is meant for operators: it names the tar entry and the chunk index when they are
  * known. {@link #kind()} lets callers react (for example, re-fetch a {@link Kind#CORRUPT} chunk,
@@ -14,7 +14,9 @@ public class ArchiveException extends RuntimeException {
 
   /** What went wrong, coarsely. */
   public enum Kind {
-    /** The manifest or archive declares a format version or compression this reader does not know. */
+    /**
+     * The manifest or archive declares a format version or compression this reader does not know.
+     */
     UNSUPPORTED_FORMAT,
     /** The manifest is inconsistent (offsets, lengths, sizes, hash syntax). */
     INVALID_MANIFEST,

@@ -42,8 +42,8 @@ public record ArchiveManifest(
   }
 
   /**
-   * Checks that this manifest is one of format v1 and internally consistent: contiguous chunks
-   * from offset 0, every chunk but the last exactly {@code chunkSize} long, sums matching {@code
+   * Checks that this manifest is one of format v1 and internally consistent: contiguous chunks from
+   * offset 0, every chunk but the last exactly {@code chunkSize} long, sums matching {@code
    * tarSize} and {@code compressedSize}, hashes well formed, frame lengths within zstd's bound.
    * Readers call it before touching the archive, so a lying manifest cannot make them allocate
    * unbounded memory.
@@ -143,7 +143,11 @@ public record ArchiveManifest(
       uncompressed += c.uncompressedLength();
     }
     if (offset != compressedSize) {
-      invalid("chunks add up to " + offset + " compressed bytes, compressedSize says " + compressedSize);
+      invalid(
+          "chunks add up to "
+              + offset
+              + " compressed bytes, compressedSize says "
+              + compressedSize);
     }
     if (uncompressed != tarSize) {
       invalid("chunks add up to " + uncompressed + " tar bytes, tarSize says " + tarSize);

@@ -13,15 +13,15 @@ import org.jboss.logging.Logger;
  *
  * <p>{@link #extract} streams: it reads the archive once, chunk by chunk as the manifest lays them
  * out, checks each chunk's SHA-256 before decompressing it, decompresses on a background thread
- * while the calling thread writes files, and writes straight into the target directory (no copy
- * of the archive on disk). Nothing is ever written outside the target, whatever the input; see
- * {@code docs/archive-format.md} for the full list of refusals.
+ * while the calling thread writes files, and writes straight into the target directory (no copy of
+ * the archive on disk). Nothing is ever written outside the target, whatever the input; see {@code
+ * docs/archive-format.md} for the full list of refusals.
  *
  * <p>Because extraction streams, a corrupt chunk found late leaves the files of earlier chunks in
  * the target. Callers must therefore extract into an <b>empty scratch directory</b> on the same
  * file system and move it into place only after {@code extract} returned normally; on failure,
- * delete the scratch directory. Existing files in the target are never overwritten (an entry
- * whose path exists fails the extraction) and existing symbolic links are never followed.
+ * delete the scratch directory. Existing files in the target are never overwritten (an entry whose
+ * path exists fails the extraction) and existing symbolic links are never followed.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -48,14 +48,13 @@ public final class ArchiveReader {
   /**
    * Extracts an archive into {@code targetDir} (created if missing; should be empty).
    *
-   * @param archive the bytes of {@code snapshot.tar.zst} from offset 0; read to its end, not
-   *     closed
+   * @param archive the bytes of {@code snapshot.tar.zst} from offset 0; read to its end, not closed
    * @param manifest the archive's manifest (validated first)
    * @param targetDir where to create the tree
-   * @throws ArchiveException {@code UNSUPPORTED_FORMAT}/{@code INVALID_MANIFEST} for the
-   *     manifest, {@code CORRUPT} for bytes that do not match it, {@code UNSAFE_ENTRY} for an
-   *     entry refused by the safety rules, {@code IO} for read/write failures; the message names
-   *     the entry and chunk
+   * @throws ArchiveException {@code UNSUPPORTED_FORMAT}/{@code INVALID_MANIFEST} for the manifest,
+   *     {@code CORRUPT} for bytes that do not match it, {@code UNSAFE_ENTRY} for an entry refused
+   *     by the safety rules, {@code IO} for read/write failures; the message names the entry and
+   *     chunk
    */
   public void extract(InputStream archive, ArchiveManifest manifest, Path targetDir) {
     Objects.requireNonNull(archive, "archive");
@@ -97,8 +96,7 @@ public final class ArchiveReader {
    * header (single zstd frame, checksum flag, declared content size equal to the manifest's), the
    * whole-file SHA-256, and that nothing follows the last chunk.
    *
-   * @param archive the bytes of {@code snapshot.tar.zst} from offset 0; read to its end, not
-   *     closed
+   * @param archive the bytes of {@code snapshot.tar.zst} from offset 0; read to its end, not closed
    * @param manifest the manifest (validated first)
    * @return the manifest, now known to describe these bytes
    * @throws ArchiveException naming the first bad chunk
@@ -158,8 +156,8 @@ public final class ArchiveReader {
     private Builder() {}
 
     /**
-     * Sets a progress listener, called after each verified chunk with the archive bytes read so
-     * far and {@code compressedSize} (from the reading thread).
+     * Sets a progress listener, called after each verified chunk with the archive bytes read so far
+     * and {@code compressedSize} (from the reading thread).
      *
      * @param progress the listener
      * @return this builder

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
@@ -80,8 +81,8 @@ public final class ArchiveWriter {
    * @param sourceDir directory to archive; its content is archived, not the directory itself
    * @param out destination of {@code snapshot.tar.zst}
    * @return the manifest (sizes, hashes, chunk index)
-   * @throws ArchiveException {@code SOURCE} if the tree holds a symlink, device, FIFO or socket
-   *     the filter keeps, or a file changes while read; {@code IO} if reading or writing fails
+   * @throws ArchiveException {@code SOURCE} if the tree holds a symlink, device, FIFO or socket the
+   *     filter keeps, or a file changes while read; {@code IO} if reading or writing fails
    */
   public ArchiveManifest write(Path sourceDir, OutputStream out) {
     Objects.requireNonNull(sourceDir, "sourceDir");
@@ -102,6 +103,17 @@ public final class ArchiveWriter {
     Objects.requireNonNull(sourceDir, "sourceDir");
     Objects.requireNonNull(archiveFile, "archiveFile");
     SourceTree tree = SourceTree.scan(sourceDir, filter);
+    Path parent = archiveFile.toAbsolutePath().normalize().getParent();
+    try {
+      if (parent != null && parent.toRealPath().startsWith(tree.root())) {
+        throw new ArchiveException(
+            ArchiveException.Kind.SOURCE,
+            "archive file " + archiveFile + " is inside the source directory " + tree.root());
+      }
+    } catch (IOException e) {
+      throw new ArchiveException(
+          ArchiveException.Kind.IO, "cannot write archive " + archiveFile + ": " + e, e);
+    }
     boolean ok = false;
     try (FileChannel channel =
         FileChannel.open(
@@ -130,8 +142,7 @@ public final class ArchiveWriter {
   }
 
   /** Package-private hook: {@code pipelineSeen} receives the pipeline (for memory-bound tests). */
-  ArchiveManifest write(
-      SourceTree tree, OutputStream out, java.util.function.Consumer<ChunkPipeline> pipelineSeen) {
+  ArchiveManifest write(SourceTree tree, OutputStream out, Consumer<ChunkPipeline> pipelineSeen) {
     long started = System.nanoTime();
     ChunkPipeline.Result result;
     try (ChunkPipeline pipeline =
@@ -280,9 +291,9 @@ public final class ArchiveWriter {
 
     /**
      * Sets the include/exclude filter. It receives relative paths with '/' separators and no
-     * trailing slash (for example {@code "chainstate/000123.ldb"} or {@code "wallets"}); a path
-     * is archived when it returns true. Excluding a directory excludes everything below it.
-     * Symlinks and special files the filter keeps make the write fail.
+     * trailing slash (for example {@code "chainstate/000123.ldb"} or {@code "wallets"}); a path is
+     * archived when it returns true. Excluding a directory excludes everything below it. Symlinks
+     * and special files the filter keeps make the write fail.
      *
      * @param filter the predicate
      * @return this builder
@@ -293,8 +304,8 @@ public final class ArchiveWriter {
     }
 
     /**
-     * Sets a progress listener, called from the writing thread after each chunk with the tar
-     * bytes produced so far and the exact tar size (known after listing the tree).
+     * Sets a progress listener, called from the writing thread after each chunk with the tar bytes
+     * produced so far and the exact tar size (known after listing the tree).
      *
      * @param progress the listener
      * @return this builder

@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param index position of the chunk, from 0
  * @param offset byte offset of the frame in the archive file
- * @param compressedLength length of the frame in bytes (the HTTP range is {@code offset ..
- *     offset + compressedLength - 1})
+ * @param compressedLength length of the frame in bytes (the HTTP range is {@code offset .. offset +
+ *     compressedLength - 1})
  * @param uncompressedLength bytes of tar stream the frame expands to
  * @param sha256 lowercase hex SHA-256 of the frame's compressed bytes
  */
@@ -18,7 +18,10 @@ import java.util.Objects;
 public record ChunkInfo(
     int index, long offset, long compressedLength, int uncompressedLength, String sha256) {
 
-  /** Canonical constructor; only rejects a null hash (consistency is {@link ArchiveManifest#validate()}). */
+  /**
+   * Canonical constructor; only rejects a null hash (consistency is {@link
+   * ArchiveManifest#validate()}).
+   */
   public ChunkInfo {
     Objects.requireNonNull(sha256, "sha256");
   }

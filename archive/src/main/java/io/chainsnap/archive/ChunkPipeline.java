@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -162,7 +163,7 @@ final class ChunkPipeline implements AutoCloseable {
     while (len > 0) {
       ensureChunk();
       int n = (int) Math.min(len, chunkSize - currentLength);
-      java.util.Arrays.fill(current, currentLength, currentLength + n, (byte) 0);
+      Arrays.fill(current, currentLength, currentLength + n, (byte) 0);
       currentLength += n;
       len -= n;
       if (currentLength == chunkSize) {
@@ -219,7 +220,8 @@ final class ChunkPipeline implements AutoCloseable {
       output.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ArchiveException(ArchiveException.Kind.IO, "interrupted while writing the archive", e);
+      throw new ArchiveException(
+          ArchiveException.Kind.IO, "interrupted while writing the archive", e);
     }
     checkFailure();
     try {
@@ -270,7 +272,8 @@ final class ChunkPipeline implements AutoCloseable {
       inFlight.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ArchiveException(ArchiveException.Kind.IO, "interrupted while writing the archive", e);
+      throw new ArchiveException(
+          ArchiveException.Kind.IO, "interrupted while writing the archive", e);
     }
     checkFailure();
     byte[] buffer = rawPool.poll();

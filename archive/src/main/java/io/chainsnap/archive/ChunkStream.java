@@ -7,8 +7,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * The uncompressed tar stream of an archive, produced by a background thread that reads each
- * chunk, checks its hash, then decompresses it, so decompression overlaps the writing of files.
+ * The uncompressed tar stream of an archive, produced by a background thread that reads each chunk,
+ * checks its hash, then decompresses it, so decompression overlaps the writing of files.
  *
  * <p>Two chunk buffers circulate between the threads (one being consumed, one being filled), plus
  * one frame buffer: memory is about three chunks whatever the archive size. The end of the stream
@@ -36,12 +36,14 @@ final class ChunkStream implements AutoCloseable {
 
   ChunkStream(InputStream in, ArchiveManifest manifest, ProgressListener progress) {
     this.manifest = manifest;
-    int size = manifest.chunks().size() == 1 ? manifest.chunks().get(0).uncompressedLength() : manifest.chunkSize();
+    int size =
+        manifest.chunks().size() == 1
+            ? manifest.chunks().get(0).uncompressedLength()
+            : manifest.chunkSize();
     for (int i = 0; i < BUFFERS; i++) {
       free.add(new byte[size]);
     }
-    this.thread =
-        new Thread(() -> produce(in, progress), "chainsnap-archive-decompress");
+    this.thread = new Thread(() -> produce(in, progress), "chainsnap-archive-decompress");
     this.thread.setDaemon(true);
     this.thread.start();
   }
@@ -125,15 +127,29 @@ final class ChunkStream implements AutoCloseable {
     return current.length() > 0 || advance();
   }
 
-  /** Stops the reading thread (if still running) and waits for it. */
+  /**
+   * Stops the reading thread (if still running) and waits for it. The thread is not interrupted
+   * (that would close an interruptible channel of the caller's stream): it is handed its buffers
+   * back and stops before reading the next chunk.
+   */
   @Override
   public void close() {
     cancelled = true;
-    thread.interrupt();
+    if (current != null) {
+      free.offer(current.data());
+      current = null;
+    }
+    ended = true;
     boolean interrupted = false;
     while (thread.isAlive()) {
+      Object pending;
+      while ((pending = ready.poll()) != null) {
+        if (pending instanceof Chunk c) {
+          free.offer(c.data());
+        }
+      }
       try {
-        thread.join();
+        thread.join(50);
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -153,14 +169,18 @@ final class ChunkStream implements AutoCloseable {
         }
         ChunkInfo chunk = input.next(frame); // hash checked before decompression
         byte[] out = free.take();
-        ArchiveChunks.decompress(
-            ctx, chunk, frame, 0, (int) chunk.compressedLength(), out);
+        if (cancelled) {
+          return;
+        }
+        ArchiveChunks.decompress(ctx, chunk, frame, 0, (int) chunk.compressedLength(), out);
         ready.put(new Chunk(chunk.index(), out, chunk.uncompressedLength()));
       }
       input.finish();
       ready.put(END);
     } catch (InterruptedException e) {
-      // cancelled by close()
+      Thread.currentThread().interrupt();
+      offerFailure(
+          new ArchiveException(ArchiveException.Kind.IO, "archive reading thread interrupted", e));
     } catch (ArchiveException e) {
       offerFailure(e);
     } catch (RuntimeException | Error e) {
@@ -173,10 +193,6 @@ final class ChunkStream implements AutoCloseable {
     if (cancelled) {
       return;
     }
-    try {
-      ready.put(new Failure(e));
-    } catch (InterruptedException ignored) {
-      // cancelled while the consumer was not reading: nobody needs the error
-    }
+    ready.offer(new Failure(e)); // never full: at most BUFFERS chunks are queued
   }
 }

@@ -58,8 +58,8 @@ public record SnapshotIndex(
    * @param contentSize bytes on disk once restored
    * @param fileCount files
    * @param sha256 SHA-256 of {@code snapshot.tar.zst}
-   * @param sources where to get it: {@code https}, {@code s3}, {@code ipfs} (CID), {@code
-   *     manifest} (URL of {@code snapshot.json})
+   * @param sources where to get it: {@code https}, {@code s3}, {@code ipfs} (CID), {@code manifest}
+   *     (URL of {@code snapshot.json})
    * @param verification {@code pending}, {@code verified} or {@code rejected}, with details
    */
   public record Entry(
@@ -111,7 +111,9 @@ public record SnapshotIndex(
       return MAPPER.treeToValue(tree, SnapshotIndex.class);
     } catch (IOException e) {
       throw new ArchiveException(
-          ArchiveException.Kind.INVALID_MANIFEST, "index.json cannot be read: " + e.getMessage(), e);
+          ArchiveException.Kind.INVALID_MANIFEST,
+          "index.json cannot be read: " + e.getMessage(),
+          e);
     }
   }
 }

@@ -77,7 +77,9 @@ public record SnapshotMetadata(
       tree = MAPPER.readTree(in);
     } catch (IOException e) {
       throw new ArchiveException(
-          ArchiveException.Kind.INVALID_MANIFEST, "snapshot.json is not JSON: " + e.getMessage(), e);
+          ArchiveException.Kind.INVALID_MANIFEST,
+          "snapshot.json is not JSON: " + e.getMessage(),
+          e);
     }
     return fromTree(tree);
   }
@@ -88,7 +90,9 @@ public record SnapshotMetadata(
       return fromTree(MAPPER.readTree(new String(json, StandardCharsets.UTF_8)));
     } catch (JsonProcessingException e) {
       throw new ArchiveException(
-          ArchiveException.Kind.INVALID_MANIFEST, "snapshot.json is not JSON: " + e.getMessage(), e);
+          ArchiveException.Kind.INVALID_MANIFEST,
+          "snapshot.json is not JSON: " + e.getMessage(),
+          e);
     }
   }
 

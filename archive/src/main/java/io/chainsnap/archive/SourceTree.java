@@ -2,6 +2,7 @@ package io.chainsnap.archive;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitor;
 import java.nio.file.Files;
@@ -38,13 +39,7 @@ final class SourceTree {
    * @param mtime modification time as listed
    */
   record Entry(
-      String path,
-      byte[] name,
-      Path file,
-      boolean directory,
-      long size,
-      int mode,
-      FileTime mtime) {
+      String path, byte[] name, Path file, boolean directory, long size, int mode, FileTime mtime) {
 
     long mtimeSeconds() {
       return Math.floorDiv(mtime.toMillis(), 1000L);
@@ -214,13 +209,16 @@ final class SourceTree {
           }
         };
     try {
-      Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, visitor);
+      Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, visitor);
     } catch (IOException e) {
       throw new ArchiveException(
           ArchiveException.Kind.SOURCE, "cannot list source directory " + root + ": " + e, e);
     }
     if (refusedCount[0] > 0) {
-      String more = refusedCount[0] > refused.size() ? " and " + (refusedCount[0] - refused.size()) + " more" : "";
+      String more =
+          refusedCount[0] > refused.size()
+              ? " and " + (refusedCount[0] - refused.size()) + " more"
+              : "";
       throw new ArchiveException(
           ArchiveException.Kind.SOURCE,
           "source "

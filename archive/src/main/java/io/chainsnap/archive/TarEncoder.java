@@ -7,10 +7,10 @@ import java.util.Arrays;
 /**
  * Encodes the deterministic POSIX (ustar + pax) headers of format v1.
  *
- * <p>A header is one 512-byte ustar block, preceded by a pax extended header ({@code typeflag
- * 'x'}, name {@value #PAX_NAME}) only when a value does not fit ustar: a path that is not ASCII or
- * longer than 100 bytes, a size of 8 GiB or more, an mtime before 1970 or after 2242. Owner and
- * group are 0 with empty names; device numbers are 0; the prefix field is unused.
+ * <p>A header is one 512-byte ustar block, preceded by a pax extended header ({@code typeflag 'x'},
+ * name {@value #PAX_NAME}) only when a value does not fit ustar: a path that is not ASCII or longer
+ * than 100 bytes, a size of 8 GiB or more, an mtime before 1970 or after 2242. Owner and group are
+ * 0 with empty names; device numbers are 0; the prefix field is unused.
  */
 final class TarEncoder {
 
@@ -103,7 +103,8 @@ final class TarEncoder {
     String s = Long.toOctalString(value);
     int digits = len - 1;
     if (s.length() > digits) {
-      throw new IllegalArgumentException("value " + value + " does not fit " + digits + " octal digits");
+      throw new IllegalArgumentException(
+          "value " + value + " does not fit " + digits + " octal digits");
     }
     int pad = digits - s.length();
     for (int i = 0; i < pad; i++) {

@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,20 +27,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Parses the tar stream of an archive and creates its entries under a root directory, refusing
  * anything that could write outside it or exceed the manifest.
  *
- * <p>Accepted: ustar headers (POSIX {@code "ustar\0" "00"} or GNU {@code "ustar  \0"} magic) for
- * regular files ({@code '0'}, NUL) and directories ({@code '5'}), with pax extended headers
- * ({@code 'x'}: {@code path}, {@code size}, {@code mtime} honoured, others ignored). Refused:
- * absolute paths, {@code ..} components, every other entry type (hard and symbolic links,
- * devices, FIFOs, GNU long names and sparse files, global pax headers), sizes beyond the
- * manifest, an existing file at an entry's path, and any existing non-directory (such as a
- * symlink) where a parent directory is expected. Files are created with {@code CREATE_NEW} (which
- * never follows a symlink); modes are normalised to 0644/0755; mtimes are set from the tar,
- * directories last.
+ * <p>Accepted: ustar headers (POSIX {@code "ustar\0" "00"} or GNU {@code "ustar \0"} magic) for
+ * regular files ({@code '0'}, NUL) and directories ({@code '5'}), with pax extended headers ({@code
+ * 'x'}: {@code path}, {@code size}, {@code mtime} honoured, others ignored). Refused: absolute
+ * paths, {@code ..} components, every other entry type (hard and symbolic links, devices, FIFOs,
+ * GNU long names and sparse files, global pax headers), sizes beyond the manifest, an existing file
+ * at an entry's path, and any existing non-directory (such as a symlink) where a parent directory
+ * is expected. Files are created with {@code CREATE_NEW} (which never follows a symlink); modes are
+ * normalised to 0644/0755; mtimes are set from the tar, directories last.
  */
 final class TarExtractor {
 
@@ -206,7 +207,7 @@ final class TarExtractor {
     skip(TarEncoder.padded(size) - size);
     boolean exec = (mode & 0100) != 0;
     setPermissions(target, exec ? PERMS_EXEC : PERMS_FILE);
-    setTimes(target, FileTime.from(mtime, java.util.concurrent.TimeUnit.SECONDS));
+    setTimes(target, FileTime.from(mtime, TimeUnit.SECONDS));
   }
 
   private void extractDirectory(String name, long size, long mtime) {
@@ -219,7 +220,7 @@ final class TarExtractor {
     }
     ensureParents(dir);
     ensureDirectory(dir);
-    dirTimes.add(new DirTime(dir, FileTime.from(mtime, java.util.concurrent.TimeUnit.SECONDS)));
+    dirTimes.add(new DirTime(dir, FileTime.from(mtime, TimeUnit.SECONDS)));
   }
 
   /** Maps an entry name to a path under the root, refusing anything that could leave it. */
@@ -244,7 +245,7 @@ final class TarExtractor {
       Path next;
       try {
         next = p.resolve(part);
-      } catch (java.nio.file.InvalidPathException e) {
+      } catch (InvalidPathException e) {
         throw unsafe("name not valid on this file system: " + e.getMessage());
       }
       if (!p.equals(next.getParent()) || !part.equals(next.getFileName().toString())) {
@@ -525,10 +526,7 @@ final class TarExtractor {
   }
 
   private String where() {
-    return (entryName != null ? "entry '" + entryName + "' " : "")
-        + "(chunk "
-        + entryChunk
-        + ")";
+    return (entryName != null ? "entry '" + entryName + "' " : "") + "(chunk " + entryChunk + ")";
   }
 
   private ArchiveException unsafe(String message) {

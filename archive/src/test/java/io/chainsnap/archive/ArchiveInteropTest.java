@@ -28,7 +28,9 @@ class ArchiveInteropTest {
   @BeforeAll
   static void setUp() throws IOException {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/zstd")), "zstd CLI not installed");
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/tar")) || Files.isExecutable(Path.of("/bin/tar")), "tar not installed");
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/tar")) || Files.isExecutable(Path.of("/bin/tar")),
+        "tar not installed");
     source = dir.resolve("source");
     TestTrees.generate(source);
     archive = dir.resolve("snapshot.tar.zst");
@@ -63,7 +65,8 @@ class ArchiveInteropTest {
     expected.sort(
         (a, b) ->
             Arrays.compareUnsigned(
-                strip(a).getBytes(StandardCharsets.UTF_8), strip(b).getBytes(StandardCharsets.UTF_8)));
+                strip(a).getBytes(StandardCharsets.UTF_8),
+                strip(b).getBytes(StandardCharsets.UTF_8)));
     assertEquals(expected, names);
   }
 
@@ -91,7 +94,8 @@ class ArchiveInteropTest {
     }
     TestArchives.Built built = TestArchives.frame(tar, 1 << 20, content, files);
     Path target = dir.resolve("gnu-restored");
-    ArchiveReader.create().extract(new ByteArrayInputStream(built.bytes()), built.manifest(), target);
+    ArchiveReader.create()
+        .extract(new ByteArrayInputStream(built.bytes()), built.manifest(), target);
     TestTrees.assertSameTree(source, target);
   }
 
@@ -101,7 +105,9 @@ class ArchiveInteropTest {
 
   static String run(String command) throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder("bash", "-o", "pipefail", "-c", command).redirectErrorStream(true).start();
+        new ProcessBuilder("bash", "-o", "pipefail", "-c", command)
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int rc = p.waitFor();
     assertEquals(0, rc, command + " failed: " + output);

@@ -1,6 +1,7 @@
 package io.chainsnap.archive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ class ArchiveManifestJsonTest {
     String json = ArchiveManifestJson.toJson(m);
     assertTrue(json.contains("\"formatVersion\" : 1"), json);
     assertTrue(json.contains("\"uncompressedLength\""), json);
+    assertFalse(json.contains("\"end\""), "helper methods are not properties: " + json);
     assertEquals(m, ArchiveManifestJson.fromJson(json));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ArchiveManifestJson.write(m, out);
@@ -52,8 +54,11 @@ class ArchiveManifestJsonTest {
 
   @Test
   void refusesAnUnknownFormatVersion() {
-    String json = ArchiveManifestJson.toJson(sample()).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2");
-    ArchiveException e = assertThrows(ArchiveException.class, () -> ArchiveManifestJson.fromJson(json));
+    String json =
+        ArchiveManifestJson.toJson(sample())
+            .replace("\"formatVersion\" : 1", "\"formatVersion\" : 2");
+    ArchiveException e =
+        assertThrows(ArchiveException.class, () -> ArchiveManifestJson.fromJson(json));
     assertEquals(ArchiveException.Kind.UNSUPPORTED_FORMAT, e.kind());
     assertTrue(e.getMessage().contains("unsupported archive formatVersion 2"), e.getMessage());
 
@@ -62,7 +67,8 @@ class ArchiveManifestJsonTest {
         assertThrows(ArchiveException.class, () -> ArchiveManifestJson.fromJson(missing));
     assertEquals(ArchiveException.Kind.UNSUPPORTED_FORMAT, e2.kind());
 
-    ArchiveManifest v2 = new ArchiveManifest(2, 8192, 10240, 0, 0, 1, "ab".repeat(32), "zstd", 3, sample().chunks());
+    ArchiveManifest v2 =
+        new ArchiveManifest(2, 8192, 10240, 0, 0, 1, "ab".repeat(32), "zstd", 3, sample().chunks());
     ArchiveException e3 = assertThrows(ArchiveException.class, v2::validate);
     assertEquals(ArchiveException.Kind.UNSUPPORTED_FORMAT, e3.kind());
   }
@@ -74,7 +80,8 @@ class ArchiveManifestJsonTest {
             ArchiveException.class,
             () ->
                 ArchiveManifestJson.read(
-                    new ByteArrayInputStream("{\"formatVersion\":1,".getBytes(StandardCharsets.UTF_8))));
+                    new ByteArrayInputStream(
+                        "{\"formatVersion\":1,".getBytes(StandardCharsets.UTF_8))));
     assertEquals(ArchiveException.Kind.INVALID_MANIFEST, e.kind());
   }
 
@@ -119,8 +126,22 @@ class ArchiveManifestJsonTest {
   }
 
   private static ArchiveManifest copy(
-      ArchiveManifest m, int chunkSize, long tarSize, long compressed, String sha, List<ChunkInfo> chunks) {
+      ArchiveManifest m,
+      int chunkSize,
+      long tarSize,
+      long compressed,
+      String sha,
+      List<ChunkInfo> chunks) {
     return new ArchiveManifest(
-        m.formatVersion(), chunkSize, tarSize, m.contentSize(), m.fileCount(), compressed, sha, m.compression(), m.level(), chunks);
+        m.formatVersion(),
+        chunkSize,
+        tarSize,
+        m.contentSize(),
+        m.fileCount(),
+        compressed,
+        sha,
+        m.compression(),
+        m.level(),
+        chunks);
   }
 }

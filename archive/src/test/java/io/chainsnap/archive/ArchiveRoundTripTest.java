@@ -144,7 +144,8 @@ class ArchiveRoundTripTest {
     sorted.sort(
         (a, b) ->
             Arrays.compareUnsigned(
-                strip(a).getBytes(StandardCharsets.UTF_8), strip(b).getBytes(StandardCharsets.UTF_8)));
+                strip(a).getBytes(StandardCharsets.UTF_8),
+                strip(b).getBytes(StandardCharsets.UTF_8)));
     assertEquals(sorted, names);
     assertTrue(names.contains("empty-dir/"));
     assertTrue(names.indexOf("blocks/") < names.indexOf("blocks/blk00000.dat"));
@@ -158,7 +159,9 @@ class ArchiveRoundTripTest {
   void verifyAcceptsTheArchiveAndReportsProgress() throws IOException {
     List<long[]> calls = new ArrayList<>();
     ArchiveReader reader =
-        ArchiveReader.builder().progress((done, total) -> calls.add(new long[] {done, total})).build();
+        ArchiveReader.builder()
+            .progress((done, total) -> calls.add(new long[] {done, total}))
+            .build();
     try (InputStream in = Files.newInputStream(archive)) {
       assertEquals(manifest, reader.verify(in, manifest));
     }
@@ -192,7 +195,10 @@ class ArchiveRoundTripTest {
   void writerMemoryIsBoundedByWorkersNotByDataSize() {
     int workers = 2;
     ArchiveWriter writer =
-        ArchiveWriter.builder().chunkSize(ArchiveFormat.MIN_CHUNK_SIZE * 16).workers(workers).build();
+        ArchiveWriter.builder()
+            .chunkSize(ArchiveFormat.MIN_CHUNK_SIZE * 16)
+            .workers(workers)
+            .build();
     ChunkPipeline[] seen = new ChunkPipeline[1];
     ArchiveManifest m =
         writer.write(
@@ -200,9 +206,11 @@ class ArchiveRoundTripTest {
     assertNotNull(seen[0]);
     assertTrue(m.chunks().size() > 100, "many chunks: " + m.chunks().size());
     assertEquals(workers + 1, seen[0].maxInFlight());
-    assertTrue(seen[0].rawBuffersAllocated() <= workers + 1, "raw " + seen[0].rawBuffersAllocated());
     assertTrue(
-        seen[0].frameBuffersAllocated() <= workers + 1, "frames " + seen[0].frameBuffersAllocated());
+        seen[0].rawBuffersAllocated() <= workers + 1, "raw " + seen[0].rawBuffersAllocated());
+    assertTrue(
+        seen[0].frameBuffersAllocated() <= workers + 1,
+        "frames " + seen[0].frameBuffersAllocated());
     assertEquals(
         (long) (workers + 1) * (writer.chunkSize() + Zstd.compressBound(writer.chunkSize())),
         writer.maxBufferBytes());
@@ -236,7 +244,8 @@ class ArchiveRoundTripTest {
     TestArchives.Built built =
         TestArchives.frame(tar, ArchiveFormat.MIN_CHUNK_SIZE, data.length + 5, 2);
     Path target = shared.resolve("from-commons");
-    ArchiveReader.create().extract(new ByteArrayInputStream(built.bytes()), built.manifest(), target);
+    ArchiveReader.create()
+        .extract(new ByteArrayInputStream(built.bytes()), built.manifest(), target);
     assertArrayEquals(data, Files.readAllBytes(target.resolve("d/" + "x".repeat(150))));
     assertEquals("hello", Files.readString(target.resolve("top.txt")));
   }

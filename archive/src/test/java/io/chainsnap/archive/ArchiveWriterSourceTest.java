@@ -9,9 +9,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +68,7 @@ class ArchiveWriterSourceTest {
             .write(src, out);
     Path target = dir.resolve("restored");
     ArchiveReader.create().extract(new ByteArrayInputStream(out.toByteArray()), m, target);
-    assertFalse(Files.exists(target.resolve("chainstate/link"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertFalse(Files.exists(target.resolve("chainstate/link"), LinkOption.NOFOLLOW_LINKS));
     assertTrue(Files.exists(target.resolve("chainstate/000001.ldb")));
   }
 
@@ -115,7 +123,7 @@ class ArchiveWriterSourceTest {
                     try {
                       Files.write(later, new byte[5000], StandardOpenOption.APPEND);
                     } catch (IOException e) {
-                      throw new java.io.UncheckedIOException(e);
+                      throw new UncheckedIOException(e);
                     }
                   }
                 })
@@ -144,7 +152,7 @@ class ArchiveWriterSourceTest {
                     try {
                       Files.write(later, new byte[10]);
                     } catch (IOException e) {
-                      throw new java.io.UncheckedIOException(e);
+                      throw new UncheckedIOException(e);
                     }
                   }
                 })
@@ -172,5 +180,94 @@ class ArchiveWriterSourceTest {
     assertThrows(IllegalArgumentException.class, () -> ArchiveWriter.builder().chunkSize(100));
     assertThrows(IllegalArgumentException.class, () -> ArchiveWriter.builder().workers(0));
     assertThrows(IllegalArgumentException.class, () -> ArchiveWriter.builder().level(99));
+  }
+
+  @Test
+  void oddNamesAndOutOfRangeTimesRoundTrip() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("odd"));
+    List<String> names =
+        new ArrayList<>(List.of("with\nnewline", "back\\slash", "c".repeat(250), "-dash", " lead"));
+    if (TestTrees.utf8FileNames()) {
+      names.add("日本語-ñ.dat");
+    }
+    for (String n : names) {
+      Files.writeString(src.resolve(n), n);
+    }
+    Path old = src.resolve("before-1970");
+    Files.writeString(old, "old");
+    Files.setLastModifiedTime(old, FileTime.from(-86_400L, TimeUnit.SECONDS));
+    Path future = src.resolve("after-2242");
+    Files.writeString(future, "future");
+    Files.setLastModifiedTime(future, FileTime.from(10_000_000_000L, TimeUnit.SECONDS));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ArchiveManifest m =
+        ArchiveWriter.builder().chunkSize(ArchiveFormat.MIN_CHUNK_SIZE).build().write(src, out);
+    Path target = dir.resolve("odd-restored");
+    ArchiveReader.create().extract(new ByteArrayInputStream(out.toByteArray()), m, target);
+    TestTrees.assertSameTree(src, target);
+    assertEquals(
+        Files.getLastModifiedTime(old).toMillis() / 1000,
+        Files.getLastModifiedTime(target.resolve("before-1970")).toMillis() / 1000);
+  }
+
+  @Test
+  void refusesToWriteTheArchiveInsideTheSource() throws IOException {
+    Path src = smallTree();
+    ArchiveException e =
+        assertThrows(
+            ArchiveException.class,
+            () -> ArchiveWriter.builder().build().write(src, src.resolve("snapshot.tar.zst")));
+    assertEquals(ArchiveException.Kind.SOURCE, e.kind());
+    assertFalse(Files.exists(src.resolve("snapshot.tar.zst")));
+  }
+
+  @Test
+  void outputFailureStopsTheWriteAndEveryThread() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("big"));
+    Files.write(
+        src.resolve("data"),
+        TestTrees.randomBytes(new Random(9), 40 * ArchiveFormat.MIN_CHUNK_SIZE));
+    OutputStream failing =
+        new OutputStream() {
+          long written;
+
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            written += len;
+            if (written > 5 * ArchiveFormat.MIN_CHUNK_SIZE) {
+              throw new IOException("disk full");
+            }
+          }
+        };
+    ArchiveException e =
+        assertThrows(
+            ArchiveException.class,
+            () ->
+                ArchiveWriter.builder()
+                    .chunkSize(ArchiveFormat.MIN_CHUNK_SIZE)
+                    .workers(2)
+                    .build()
+                    .write(src, failing));
+    assertEquals(ArchiveException.Kind.IO, e.kind());
+    assertTrue(e.getMessage().contains("disk full"), e.getMessage());
+    assertNoArchiveThreads();
+  }
+
+  static void assertNoArchiveThreads() throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      boolean alive =
+          Thread.getAllStackTraces().keySet().stream()
+              .anyMatch(t -> t.isAlive() && t.getName().startsWith("chainsnap-"));
+      if (!alive) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("archive threads still alive after the call returned");
   }
 }

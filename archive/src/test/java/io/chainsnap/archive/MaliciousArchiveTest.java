@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Malicious and corrupt archives. Each is built by hand (commons-compress tar, format v1 framing,
- * a manifest whose hashes match) and must be rejected with a clear message naming the entry or
- * chunk, without writing anything outside the target directory.
+ * Malicious and corrupt archives. Each is built by hand (commons-compress tar, format v1 framing, a
+ * manifest whose hashes match) and must be rejected with a clear message naming the entry or chunk,
+ * without writing anything outside the target directory.
  */
 class MaliciousArchiveTest {
 
@@ -50,7 +51,7 @@ class MaliciousArchiveTest {
 
   private void resetTarget() throws IOException {
     try (Stream<Path> s = Files.walk(target)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }
@@ -87,6 +88,11 @@ class MaliciousArchiveTest {
     assertEquals(outsideBefore, snapshotOutsideTarget(), "nothing written outside the target");
     assertFalse(Files.exists(sandbox.resolve("evil"), LinkOption.NOFOLLOW_LINKS));
     assertFalse(Files.exists(outside.resolve("evil"), LinkOption.NOFOLLOW_LINKS));
+    try {
+      ArchiveWriterSourceTest.assertNoArchiveThreads();
+    } catch (InterruptedException ie) {
+      throw new AssertionError(ie);
+    }
     return e;
   }
 
@@ -229,8 +235,7 @@ class MaliciousArchiveTest {
   void frameLargerThanTheManifestSaysIsRejectedBeforeDecompressing() throws IOException {
     byte[] tar = TestArchives.tar(t -> TestArchives.file(t, "zeros", new byte[1 << 20]));
     // the frame expands to ~1 MiB; the manifest claims 1 KiB
-    TestArchives.Built bomb =
-        TestArchives.singleChunk(TestArchives.zstdFrame(tar), 1024, 0, 0);
+    TestArchives.Built bomb = TestArchives.singleChunk(TestArchives.zstdFrame(tar), 1024, 0, 0);
     ArchiveException e = rejected(bomb, ArchiveException.Kind.CORRUPT);
     assertEquals(0, e.chunkIndex());
     assertTrue(e.getMessage().contains("decompression bomb"), e.getMessage());
@@ -320,8 +325,7 @@ class MaliciousArchiveTest {
         assertThrows(
             ArchiveException.class,
             () ->
-                ArchiveReader.create()
-                    .verify(new ByteArrayInputStream(flipped), good.manifest()));
+                ArchiveReader.create().verify(new ByteArrayInputStream(flipped), good.manifest()));
     assertEquals(3, v.chunkIndex());
   }
 
@@ -425,7 +429,12 @@ class MaliciousArchiveTest {
             .map(
                 c ->
                     c.index() == 1
-                        ? new ChunkInfo(1, c.offset() + 1, c.compressedLength(), c.uncompressedLength(), c.sha256())
+                        ? new ChunkInfo(
+                            1,
+                            c.offset() + 1,
+                            c.compressedLength(),
+                            c.uncompressedLength(),
+                            c.sha256())
                         : c)
             .toList();
     ArchiveManifest bad =

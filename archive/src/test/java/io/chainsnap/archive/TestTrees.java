@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Generates realistic source trees and compares trees. */
@@ -63,9 +64,12 @@ final class TestTrees {
     Path exe = root.resolve("bin-tool");
     write(exe, "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.US_ASCII));
     Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path longDir = root.resolve("a-rather-long-directory-name-to-push-the-path/beyond-one-hundred-bytes");
+    Path longDir =
+        root.resolve("a-rather-long-directory-name-to-push-the-path/beyond-one-hundred-bytes");
     Files.createDirectories(longDir);
-    write(longDir.resolve("so-that-a-pax-path-record-is-needed-for-this-file.sst"), text(random, 1000));
+    write(
+        longDir.resolve("so-that-a-pax-path-record-is-needed-for-this-file.sst"),
+        text(random, 1000));
     write(root.resolve("name with spaces.txt"), text(random, 100));
     if (utf8FileNames()) {
       write(root.resolve("blocks/état-été.dat"), randomBytes(random, 3000));
@@ -82,7 +86,7 @@ final class TestTrees {
     for (int i = all.size() - 1; i >= 0; i--) {
       Path p = all.get(i);
       if (!Files.isSymbolicLink(p)) {
-        Files.setLastModifiedTime(p, FileTime.from(BASE_MTIME + i * 61L, java.util.concurrent.TimeUnit.SECONDS));
+        Files.setLastModifiedTime(p, FileTime.from(BASE_MTIME + i * 61L, TimeUnit.SECONDS));
       }
     }
   }
@@ -101,8 +105,21 @@ final class TestTrees {
 
   static byte[] text(Random random, int size) {
     String[] words = {
-      "block", "height", "hash", "peer", "connected", "validation", "UpdateTip:", "best=",
-      "0000000000000000000a1b2c", "tx=", "date=", "progress=", "cache=", "MiB", "\n"
+      "block",
+      "height",
+      "hash",
+      "peer",
+      "connected",
+      "validation",
+      "UpdateTip:",
+      "best=",
+      "0000000000000000000a1b2c",
+      "tx=",
+      "date=",
+      "progress=",
+      "cache=",
+      "MiB",
+      "\n"
     };
     StringBuilder sb = new StringBuilder(size + 32);
     while (sb.length() < size) {
@@ -139,7 +156,8 @@ final class TestTrees {
         }
         String rel = root.relativize(p).toString().replace('\\', '/');
         long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000;
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms =
+            Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
         String mode =
             exactModes
                 ? PosixFilePermissions.toString(perms)
@@ -149,7 +167,9 @@ final class TestTrees {
         } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           out.put(rel + "/", "dir mtime=" + mtime + (exactModes ? " " + mode : ""));
         } else {
-          out.put(rel, "file size=" + Files.size(p) + " sha=" + sha256(p) + " mtime=" + mtime + " " + mode);
+          out.put(
+              rel,
+              "file size=" + Files.size(p) + " sha=" + sha256(p) + " mtime=" + mtime + " " + mode);
         }
       }
     }
@@ -171,8 +191,7 @@ final class TestTrees {
     for (var entry : describe(root, true).entrySet()) {
       String d = entry.getValue();
       assertTrue(
-          d.endsWith("rw-r--r--") || d.endsWith("rwxr-xr-x"),
-          entry.getKey() + " has mode " + d);
+          d.endsWith("rw-r--r--") || d.endsWith("rwxr-xr-x"), entry.getKey() + " has mode " + d);
       if (entry.getKey().endsWith("/")) {
         assertTrue(d.endsWith("rwxr-xr-x"), entry.getKey() + " is a directory with mode " + d);
       }

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -102,7 +102,10 @@ public final class BitcoinCoreRpc {
    */
   private Response post(byte[] body) throws IOException {
     int port = endpoint.getPort() > 0 ? endpoint.getPort() : 80;
-    String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
+    String path =
+        endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
+            ? "/"
+            : endpoint.getRawPath();
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(endpoint.getHost(), port), CONNECT_TIMEOUT_MILLIS);
       socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));

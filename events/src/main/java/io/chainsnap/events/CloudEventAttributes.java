@@ -45,8 +45,8 @@ public record CloudEventAttributes(
   }
 
   /**
-   * Reads the attributes from headers (given by a lookup that answers null when absent); fails
-   * when a required one is missing.
+   * Reads the attributes from headers (given by a lookup that answers null when absent); fails when
+   * a required one is missing.
    */
   public static CloudEventAttributes fromHeaders(Function<String, String> header) {
     String spec = header.apply("ce_specversion");

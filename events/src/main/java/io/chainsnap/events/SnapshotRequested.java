@@ -11,8 +11,7 @@ import java.time.Instant;
  * @param requestedAt when
  */
 public record SnapshotRequested(
-    String requestId, String target, String requestedBy, Instant requestedAt)
-    implements EventData {
+    String requestId, String target, String requestedBy, Instant requestedAt) implements EventData {
   @Override
   public String key() {
     return requestId;

@@ -92,11 +92,24 @@ class PublisherIT {
     Files.writeString(data.resolve("blocks/index.txt"), "height " + height);
     Path dir = Files.createDirectories(stagingRoot.resolve(id));
     ArchiveManifest manifest =
-        ArchiveWriter.builder().chunkSize(1 << 20).build().write(data, dir.resolve("snapshot.tar.zst"));
+        ArchiveWriter.builder()
+            .chunkSize(1 << 20)
+            .build()
+            .write(data, dir.resolve("snapshot.tar.zst"));
     SnapshotMetadata metadata =
         new SnapshotMetadata(
-            1, id, "litecoin", "regtest", "full", "/LitecoinCore:0.21.2.1/", height, HASH,
-            Instant.now(), "stop", 1000, manifest);
+            1,
+            id,
+            "litecoin",
+            "regtest",
+            "full",
+            "/LitecoinCore:0.21.2.1/",
+            height,
+            HASH,
+            Instant.now(),
+            "stop",
+            1000,
+            manifest);
     byte[] json = metadata.toJson();
     Files.write(dir.resolve("snapshot.json"), json);
     if (corruptAfterHashing) {
@@ -105,7 +118,14 @@ class PublisherIT {
       Files.write(dir.resolve("snapshot.tar.zst"), archive);
     }
     return new SnapshotCreated(
-        id, TARGET, height, HASH, "/LitecoinCore:0.21.2.1/", metadata.takenAt(), "stop", 1000,
+        id,
+        TARGET,
+        height,
+        HASH,
+        "/LitecoinCore:0.21.2.1/",
+        metadata.takenAt(),
+        "stop",
+        1000,
         new ArchiveRef(
             staging.url(id + "/snapshot.tar.zst"),
             staging.url(id + "/snapshot.json"),
@@ -169,7 +189,9 @@ class PublisherIT {
     send(created);
 
     SnapshotUploaded uploaded = awaitEvent(EventType.SNAPSHOT_UPLOADED, created.snapshotId());
-    assertEquals("litecoin/regtest/full/litecoin-regtest-full-a-100/snapshot.tar.zst", uploaded.archiveKey());
+    assertEquals(
+        "litecoin/regtest/full/litecoin-regtest-full-a-100/snapshot.tar.zst",
+        uploaded.archiveKey());
     assertEquals(created.archive().sha256(), uploaded.sha256());
     assertEquals(100, uploaded.height());
     // anyone can download it at the public URL, and it is byte for byte the staged archive
@@ -181,9 +203,12 @@ class PublisherIT {
     assertEquals(created.archive().sha256(), sha256(download.body()));
     HttpResponse<String> head =
         http.send(
-            HttpRequest.newBuilder(URI.create(uploaded.archiveUrl())).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpRequest.newBuilder(URI.create(uploaded.archiveUrl()))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertEquals(created.archive().sha256(), head.headers().firstValue("x-amz-meta-sha256").orElse(null));
+    assertEquals(
+        created.archive().sha256(), head.headers().firstValue("x-amz-meta-sha256").orElse(null));
 
     SnapshotPinned pinned = awaitEvent(EventType.SNAPSHOT_PINNED, created.snapshotId());
     IpfsRpcClient ipfs = new IpfsRpcClient(IpfsResource.node().apiUrl(), Duration.ofSeconds(30));
@@ -195,13 +220,20 @@ class PublisherIT {
     // before verification: listed as pending, not latest
     org.awaitility.Awaitility.await()
         .atMost(WAIT)
-        .until(() -> index().snapshots().stream().anyMatch(e -> e.snapshotId().equals(created.snapshotId())
-            && e.sources().containsKey("ipfs")));
+        .until(
+            () ->
+                index().snapshots().stream()
+                    .anyMatch(
+                        e ->
+                            e.snapshotId().equals(created.snapshotId())
+                                && e.sources().containsKey("ipfs")));
     SnapshotIndex pending = index();
     assertEquals("pending", pending.snapshots().get(0).verification().status());
     assertFalse(pending.latest().containsKey("full"));
 
-    send(new SnapshotVerified(created.snapshotId(), TARGET, 100, HASH, uploaded.archiveUrl(), 10, 20, Instant.now()));
+    send(
+        new SnapshotVerified(
+            created.snapshotId(), TARGET, 100, HASH, uploaded.archiveUrl(), 10, 20, Instant.now()));
     SnapshotPublished published = awaitEvent(EventType.SNAPSHOT_PUBLISHED, created.snapshotId());
     assertEquals(created.snapshotId(), published.latest());
     SnapshotIndex index = index();
@@ -216,11 +248,15 @@ class PublisherIT {
     // redelivered events: nothing uploaded, pinned or published twice
     double skippedBefore = metric("chainsnap_publisher_upload_skipped_total");
     send(created);
-    send(new SnapshotVerified(created.snapshotId(), TARGET, 100, HASH, uploaded.archiveUrl(), 10, 20, Instant.now()));
+    send(
+        new SnapshotVerified(
+            created.snapshotId(), TARGET, 100, HASH, uploaded.archiveUrl(), 10, 20, Instant.now()));
     org.awaitility.Awaitility.await()
         .atMost(WAIT)
-        .until(() -> metric("chainsnap_publisher_upload_skipped_total") > skippedBefore
-            && metric("chainsnap_publisher_pin_skipped_total") >= 1);
+        .until(
+            () ->
+                metric("chainsnap_publisher_upload_skipped_total") > skippedBefore
+                    && metric("chainsnap_publisher_pin_skipped_total") >= 1);
     Thread.sleep(2000);
     assertEquals(1, count(EventType.SNAPSHOT_PUBLISHED, created.snapshotId()));
 
@@ -228,11 +264,23 @@ class PublisherIT {
     SnapshotCreated newer = stage("litecoin-regtest-full-b-120", 120, false);
     send(newer);
     SnapshotUploaded newerUploaded = awaitEvent(EventType.SNAPSHOT_UPLOADED, newer.snapshotId());
-    send(new SnapshotRejected(newer.snapshotId(), TARGET, newerUploaded.archiveUrl(), "checksum", "chunk 3 differs", Instant.now()));
+    send(
+        new SnapshotRejected(
+            newer.snapshotId(),
+            TARGET,
+            newerUploaded.archiveUrl(),
+            "checksum",
+            "chunk 3 differs",
+            Instant.now()));
     org.awaitility.Awaitility.await()
         .atMost(WAIT)
-        .until(() -> index().snapshots().stream().anyMatch(e -> e.snapshotId().equals(newer.snapshotId())
-            && e.verification().status().equals("rejected")));
+        .until(
+            () ->
+                index().snapshots().stream()
+                    .anyMatch(
+                        e ->
+                            e.snapshotId().equals(newer.snapshotId())
+                                && e.verification().status().equals("rejected")));
     assertEquals(created.snapshotId(), index().latest().get("full"));
   }
 
@@ -242,18 +290,26 @@ class PublisherIT {
     send(corrupt);
     List<ConsumerRecord<String, String>> dead =
         kafka().await(Topics.DEAD_LETTER, r -> corrupt.snapshotId().equals(r.key()), WAIT);
-    String reasons = dead.stream().map(r -> KafkaTestClient.header(r, "dead-letter-reason")).toList().toString();
+    String reasons =
+        dead.stream().map(r -> KafkaTestClient.header(r, "dead-letter-reason")).toList().toString();
     assertTrue(reasons.contains("hashes to"), reasons);
     HttpResponse<String> object =
         http.send(
-            HttpRequest.newBuilder(URI.create(publicUrl("litecoin/regtest/full/" + corrupt.snapshotId() + "/snapshot.tar.zst"))).build(),
+            HttpRequest.newBuilder(
+                    URI.create(
+                        publicUrl(
+                            "litecoin/regtest/full/" + corrupt.snapshotId() + "/snapshot.tar.zst")))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertTrue(object.statusCode() == 404 || object.statusCode() == 403, "no object: " + object.statusCode());
+    assertTrue(
+        object.statusCode() == 404 || object.statusCode() == 403,
+        "no object: " + object.statusCode());
   }
 
   @Test
   void malformedEventGoesToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
-    kafka().produce(Topics.SNAPSHOT_CREATED, "poison-1", "{\"snapshotId\": 42}", java.util.Map.of());
+    kafka()
+        .produce(Topics.SNAPSHOT_CREATED, "poison-1", "{\"snapshotId\": 42}", java.util.Map.of());
     ConsumerRecord<String, String> dead =
         kafka().await(Topics.DEAD_LETTER, r -> "poison-1".equals(r.key()), WAIT).get(0);
     String reason = KafkaTestClient.header(dead, "dead-letter-reason");

@@ -90,7 +90,10 @@ class SnapshotterIT {
       byte[] buffer = new byte[1 << 16];
       for (int n; (n = in.read(buffer)) > 0; ) {
         sha.update(buffer, 0, n);
-        Files.write(downloaded, java.util.Arrays.copyOf(buffer, n), java.nio.file.StandardOpenOption.APPEND);
+        Files.write(
+            downloaded,
+            java.util.Arrays.copyOf(buffer, n),
+            java.nio.file.StandardOpenOption.APPEND);
       }
     }
     assertEquals(created.archive().sha256(), HexFormat.of().formatHex(sha.digest()));
@@ -110,7 +113,8 @@ class SnapshotterIT {
     String listing = run("zstd -dc " + downloaded + " | tar -t");
     assertTrue(listing.contains("blocks/blk00000.dat"), listing);
     assertTrue(listing.contains("chainstate/"), listing);
-    for (String secret : List.of("debug.log", "wallets", "peers.dat", ".lock", ".pid", "settings.json")) {
+    for (String secret :
+        List.of("debug.log", "wallets", "peers.dat", ".lock", ".pid", "settings.json")) {
       assertFalse(listing.contains(secret), secret + " must not be archived:\n" + listing);
     }
 
@@ -143,11 +147,7 @@ class SnapshotterIT {
         .post("/targets/" + TARGET + "/snapshots")
         .then()
         .statusCode(401);
-    given()
-        .header("Authorization", TOKEN)
-        .post("/targets/nope/snapshots")
-        .then()
-        .statusCode(404);
+    given().header("Authorization", TOKEN).post("/targets/nope/snapshots").then().statusCode(404);
   }
 
   @Test
@@ -198,11 +198,7 @@ class SnapshotterIT {
   void malformedRequestGoesToTheDeadLetterTopicWithTheReason() {
     kafka().produce(Topics.SNAPSHOT_REQUESTED, "bad-1", "{this is not json", Map.of());
     List<ConsumerRecord<String, String>> dead =
-        kafka()
-            .await(
-                Topics.DEAD_LETTER,
-                r -> "bad-1".equals(r.key()),
-                Duration.ofSeconds(60));
+        kafka().await(Topics.DEAD_LETTER, r -> "bad-1".equals(r.key()), Duration.ofSeconds(60));
     String reason = KafkaTestClient.header(dead.get(0), "dead-letter-reason");
     assertNotNull(reason);
     assertTrue(reason.contains("not JSON"), reason);

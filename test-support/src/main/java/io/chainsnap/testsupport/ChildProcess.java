@@ -27,7 +27,9 @@ public final class ChildProcess implements AutoCloseable {
     this.logFile = logFile;
   }
 
-  /** Starts {@code command} in {@code workDir} with extra environment, output to {@code logFile}. */
+  /**
+   * Starts {@code command} in {@code workDir} with extra environment, output to {@code logFile}.
+   */
   public static ChildProcess start(
       String name, List<String> command, Path workDir, Map<String, String> env, Path logFile) {
     try {

@@ -71,7 +71,9 @@ public final class KafkaTestClient {
     throw new AssertionError("no record on " + topic + " matched within " + timeout);
   }
 
-  /** Every record currently on {@code topic} (reads until {@code quiet} passes with nothing new). */
+  /**
+   * Every record currently on {@code topic} (reads until {@code quiet} passes with nothing new).
+   */
   public List<ConsumerRecord<String, String>> readAll(String topic, Duration quiet) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

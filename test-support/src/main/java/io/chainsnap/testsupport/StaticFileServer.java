@@ -37,7 +37,8 @@ public final class StaticFileServer implements AutoCloseable {
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
       Path file =
-          root.resolve(exchange.getRequestURI().getPath().substring("/files/".length())).normalize();
+          root.resolve(exchange.getRequestURI().getPath().substring("/files/".length()))
+              .normalize();
       if (!file.startsWith(root) || !Files.isRegularFile(file)) {
         exchange.sendResponseHeaders(404, -1);
         return;
@@ -58,7 +59,9 @@ public final class StaticFileServer implements AutoCloseable {
             return;
           }
           status = 206;
-          exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + size);
+          exchange
+              .getResponseHeaders()
+              .add("Content-Range", "bytes " + from + "-" + to + "/" + size);
         }
       }
       exchange.getResponseHeaders().add("Accept-Ranges", "bytes");

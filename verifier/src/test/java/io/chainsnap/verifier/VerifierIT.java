@@ -42,8 +42,18 @@ import org.junit.jupiter.api.Test;
 class VerifierIT {
   static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", "full");
   static final Duration WAIT = Duration.ofSeconds(120);
-  static final List<String> NEVER = List.of("debug.log", "wallets", "peers.dat", "banlist", "mempool.dat",
-      "fee_estimates.dat", "settings.json", ".lock", "chainsnap-node.pid", "anchors.dat");
+  static final List<String> NEVER =
+      List.of(
+          "debug.log",
+          "wallets",
+          "peers.dat",
+          "banlist",
+          "mempool.dat",
+          "fee_estimates.dat",
+          "settings.json",
+          ".lock",
+          "chainsnap-node.pid",
+          "anchors.dat");
 
   static Path published;
   static StaticFileServer cdn;
@@ -85,23 +95,47 @@ class VerifierIT {
     }
     long claimed = height + heightOffset;
     SnapshotMetadata metadata =
-        new SnapshotMetadata(1, id, "litecoin", "regtest", "full", "/LitecoinCore:0.21.2.1/",
-            claimed, hash, Instant.now(), "stop", 500, manifest);
+        new SnapshotMetadata(
+            1,
+            id,
+            "litecoin",
+            "regtest",
+            "full",
+            "/LitecoinCore:0.21.2.1/",
+            claimed,
+            hash,
+            Instant.now(),
+            "stop",
+            500,
+            manifest);
     Files.write(dir.resolve("snapshot.json"), metadata.toJson());
     if (flipByte) {
       byte[] archive = Files.readAllBytes(dir.resolve("snapshot.tar.zst"));
       archive[archive.length / 3] ^= 0x10;
       Files.write(dir.resolve("snapshot.tar.zst"), archive);
     }
-    return new SnapshotUploaded(id, TARGET, claimed, hash, "bucket",
-        "k/" + id + "/snapshot.tar.zst", "k/" + id + "/snapshot.json",
-        cdn.url(id + "/snapshot.tar.zst"), cdn.url(id + "/snapshot.json"),
-        manifest.sha256(), manifest.compressedSize(), Instant.now());
+    return new SnapshotUploaded(
+        id,
+        TARGET,
+        claimed,
+        hash,
+        "bucket",
+        "k/" + id + "/snapshot.tar.zst",
+        "k/" + id + "/snapshot.json",
+        cdn.url(id + "/snapshot.tar.zst"),
+        cdn.url(id + "/snapshot.json"),
+        manifest.sha256(),
+        manifest.compressedSize(),
+        Instant.now());
   }
 
   void send(SnapshotUploaded event) {
-    kafka().produce(Topics.SNAPSHOT_UPLOADED, event.key(), EventCodec.encode(event),
-        CloudEventAttributes.of("/test", event).toHeaders());
+    kafka()
+        .produce(
+            Topics.SNAPSHOT_UPLOADED,
+            event.key(),
+            EventCodec.encode(event),
+            CloudEventAttributes.of("/test", event).toHeaders());
   }
 
   ConsumerRecord<String, String> awaitResult(String topic, String id) {
@@ -113,7 +147,9 @@ class VerifierIT {
     SnapshotUploaded uploaded = publish("litecoin-regtest-full-good-1", 3, 0, false);
     send(uploaded);
     SnapshotVerified verified =
-        EventCodec.decode(EventType.SNAPSHOT_VERIFIED, awaitResult(Topics.SNAPSHOT_VERIFIED, uploaded.snapshotId()).value());
+        EventCodec.decode(
+            EventType.SNAPSHOT_VERIFIED,
+            awaitResult(Topics.SNAPSHOT_VERIFIED, uploaded.snapshotId()).value());
     assertEquals(uploaded.height(), verified.height());
     assertEquals(uploaded.blockHash(), verified.blockHash());
     assertEquals(uploaded.archiveUrl(), verified.sourceUrl());
@@ -128,7 +164,9 @@ class VerifierIT {
     SnapshotUploaded uploaded = publish("litecoin-regtest-full-flipped-1", 1, 0, true);
     send(uploaded);
     SnapshotRejected rejected =
-        EventCodec.decode(EventType.SNAPSHOT_REJECTED, awaitResult(Topics.SNAPSHOT_REJECTED, uploaded.snapshotId()).value());
+        EventCodec.decode(
+            EventType.SNAPSHOT_REJECTED,
+            awaitResult(Topics.SNAPSHOT_REJECTED, uploaded.snapshotId()).value());
     assertEquals("checksum", rejected.stage());
     assertTrue(rejected.reason().contains("chunk"), rejected.reason());
   }
@@ -138,7 +176,9 @@ class VerifierIT {
     SnapshotUploaded uploaded = publish("litecoin-regtest-full-liar-1", 1, 1, false);
     send(uploaded);
     SnapshotRejected rejected =
-        EventCodec.decode(EventType.SNAPSHOT_REJECTED, awaitResult(Topics.SNAPSHOT_REJECTED, uploaded.snapshotId()).value());
+        EventCodec.decode(
+            EventType.SNAPSHOT_REJECTED,
+            awaitResult(Topics.SNAPSHOT_REJECTED, uploaded.snapshotId()).value());
     assertEquals("tip", rejected.stage());
     assertTrue(rejected.reason().contains("height " + (uploaded.height() - 1)), rejected.reason());
   }
@@ -149,7 +189,9 @@ class VerifierIT {
     Files.delete(published.resolve(real.snapshotId()).resolve("snapshot.tar.zst"));
     send(real);
     SnapshotRejected rejected =
-        EventCodec.decode(EventType.SNAPSHOT_REJECTED, awaitResult(Topics.SNAPSHOT_REJECTED, real.snapshotId()).value());
+        EventCodec.decode(
+            EventType.SNAPSHOT_REJECTED,
+            awaitResult(Topics.SNAPSHOT_REJECTED, real.snapshotId()).value());
     assertEquals("download", rejected.stage());
     assertTrue(rejected.reason().contains("404"), rejected.reason());
   }
@@ -159,6 +201,7 @@ class VerifierIT {
     kafka().produce(Topics.SNAPSHOT_UPLOADED, "poison-v", "[]", Map.of());
     String reason =
         KafkaTestClient.header(awaitResult(Topics.DEAD_LETTER, "poison-v"), "dead-letter-reason");
-    assertTrue(reason != null && reason.contains("does not match its schema"), String.valueOf(reason));
+    assertTrue(
+        reason != null && reason.contains("does not match its schema"), String.valueOf(reason));
   }
 }

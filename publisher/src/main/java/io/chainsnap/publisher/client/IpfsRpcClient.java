@@ -67,8 +67,8 @@ public final class IpfsRpcClient {
   }
 
   /**
-   * Adds and pins content streamed from {@code source} (opened once, read to its end, never held
-   * in memory) under the file name {@code name}, and returns its CIDv1 (base32).
+   * Adds and pins content streamed from {@code source} (opened once, read to its end, never held in
+   * memory) under the file name {@code name}, and returns its CIDv1 (base32).
    */
   public String add(String name, Supplier<InputStream> source) {
     return add(name, HttpRequest.BodyPublishers.ofInputStream(source));

@@ -52,8 +52,8 @@ public interface PublisherConfig {
     boolean pathStyle();
 
     /**
-     * Mark published objects public-read, for a bucket served directly (local run). With
-     * CloudFront the bucket stays private and this stays off.
+     * Mark published objects public-read, for a bucket served directly (local run). With CloudFront
+     * the bucket stays private and this stays off.
      */
     @WithDefault("false")
     boolean publicReadAcl();
@@ -85,7 +85,9 @@ public interface PublisherConfig {
     @WithDefault("PT30M")
     Duration timeout();
 
-    /** Public gateway base URL for {@code ipfs} links in the index, e.g. {@code https://ipfs.io}. */
+    /**
+     * Public gateway base URL for {@code ipfs} links in the index, e.g. {@code https://ipfs.io}.
+     */
     Optional<String> gatewayUrl();
   }
 }

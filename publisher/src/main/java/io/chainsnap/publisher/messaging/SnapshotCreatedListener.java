@@ -17,8 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Consumes {@code snapshot-created} twice, in two consumer groups, so that uploading and pinning
  * progress (and fail, and retry) independently. Each handler returns only after its work is durable
- * and its event acknowledged; then the offset is committed. Failures that retrying cannot fix go
- * to the dead-letter topic with the reason.
+ * and its event acknowledged; then the offset is committed. Failures that retrying cannot fix go to
+ * the dead-letter topic with the reason.
  */
 @ApplicationScoped
 public class SnapshotCreatedListener {

@@ -1,7 +1,6 @@
 package io.chainsnap.publisher.messaging;
 
 import io.chainsnap.events.EventType;
-import io.chainsnap.events.SnapshotRejected;
 import io.chainsnap.events.SnapshotVerified;
 import io.chainsnap.events.Topics;
 import io.chainsnap.events.kafka.KafkaEvents;

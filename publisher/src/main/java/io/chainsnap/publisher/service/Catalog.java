@@ -50,6 +50,8 @@ public class Catalog {
       SnapshotTarget target, String snapshotId, String stage) {
     return store
         .get(CatalogKeys.record(target, snapshotId, stage))
-        .map(bytes -> EventCodec.decode(STAGES.get(stage), new String(bytes, StandardCharsets.UTF_8)));
+        .map(
+            bytes ->
+                EventCodec.decode(STAGES.get(stage), new String(bytes, StandardCharsets.UTF_8)));
   }
 }

@@ -64,7 +64,8 @@ public class IndexService {
         new SnapshotPublished(
             verified.snapshotId(),
             verified.target(),
-            store.publicUrl(CatalogKeys.index(verified.target().chain(), verified.target().network())),
+            store.publicUrl(
+                CatalogKeys.index(verified.target().chain(), verified.target().network())),
             index.sequence(),
             index.latest().get(verified.target().mode()),
             Instant.now()));
@@ -98,7 +99,9 @@ public class IndexService {
       }
       String id = rest.substring(0, slash);
       String stage = rest.substring(slash + 1, rest.length() - ".json".length());
-      store.get(key).ifPresent(bytes -> records.computeIfAbsent(id, k -> new HashMap<>()).put(stage, bytes));
+      store
+          .get(key)
+          .ifPresent(bytes -> records.computeIfAbsent(id, k -> new HashMap<>()).put(stage, bytes));
     }
     List<SnapshotIndex.Entry> entries = new ArrayList<>();
     for (Map.Entry<String, Map<String, byte[]>> snapshot : records.entrySet()) {
@@ -122,7 +125,8 @@ public class IndexService {
             SnapshotIndex.FORMAT_VERSION, chain, network, sequence, Instant.now(), latest, entries);
     store.put(indexKey, index.toJson(), "application/json", "no-cache, max-age=0", Map.of());
     LOG.infof(
-        "index %s sequence %d: %d snapshots, latest %s", indexKey, sequence, entries.size(), latest);
+        "index %s sequence %d: %d snapshots, latest %s",
+        indexKey, sequence, entries.size(), latest);
     return index;
   }
 

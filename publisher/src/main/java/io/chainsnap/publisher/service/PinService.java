@@ -6,13 +6,13 @@ import io.chainsnap.events.SnapshotPinned;
 import io.chainsnap.publisher.client.IpfsRpcClient;
 import io.chainsnap.publisher.config.PublisherConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
@@ -30,7 +30,8 @@ public class PinService {
   private final Catalog catalog;
   private final MeterRegistry metrics;
 
-  public PinService(PublisherConfig config, StagingClient staging, Catalog catalog, MeterRegistry metrics) {
+  public PinService(
+      PublisherConfig config, StagingClient staging, Catalog catalog, MeterRegistry metrics) {
     this.ipfs = new IpfsRpcClient(config.ipfs().apiUrl(), config.ipfs().timeout());
     this.staging = staging;
     this.catalog = catalog;
@@ -50,7 +51,8 @@ public class PinService {
     if (recorded.isPresent()) {
       String cid = recorded.get().cid();
       if (!ipfs.isPinned(cid)) {
-        LOG.warnf("%s was pinned as %s but the node lost it: pinning again", created.snapshotId(), cid);
+        LOG.warnf(
+            "%s was pinned as %s but the node lost it: pinning again", created.snapshotId(), cid);
         ipfs.pin(cid);
       }
       metrics.counter("chainsnap.publisher.pin.skipped").increment();

@@ -34,7 +34,12 @@ public interface ArchiveStore {
       Runnable beforeComplete);
 
   /** Stores small content in one request. */
-  void put(String key, byte[] content, String contentType, String cacheControl, Map<String, String> metadata);
+  void put(
+      String key,
+      byte[] content,
+      String contentType,
+      String cacheControl,
+      Map<String, String> metadata);
 
   /** Reads small content, if present. */
   Optional<byte[]> get(String key);

@@ -264,7 +264,10 @@ public class S3ArchiveStore implements ArchiveStore {
 
   @Override
   public List<String> list(String prefix) {
-    return s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(prefix)).contents().stream()
+    return s3
+        .listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(prefix))
+        .contents()
+        .stream()
         .map(S3Object::key)
         .toList();
   }

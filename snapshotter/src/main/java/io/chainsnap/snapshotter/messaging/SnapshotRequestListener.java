@@ -32,7 +32,9 @@ public class SnapshotRequestListener {
     SnapshotRequested request = KafkaEvents.decode(EventType.SNAPSHOT_REQUESTED, record);
     try {
       runner.submit(request.target(), "event");
-      LOG.infof("request %s by %s: snapshot of %s started", request.requestId(), request.requestedBy(), request.target());
+      LOG.infof(
+          "request %s by %s: snapshot of %s started",
+          request.requestId(), request.requestedBy(), request.target());
     } catch (SnapshotRefusedException e) {
       if (e.reason().equals("unknown-target")) {
         LOG.debugf("request %s is for target %s, not ours", request.requestId(), request.target());

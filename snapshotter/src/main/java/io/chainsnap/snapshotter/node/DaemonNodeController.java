@@ -4,8 +4,8 @@ import io.chainsnap.chain.BitcoinCoreDaemon;
 import java.time.Duration;
 
 /**
- * Controls a Bitcoin Core family node run as a daemon by this agent: RPC {@code stop} (SIGTERM as
- * a fallback) and a start with the node's configured command line. The daemon forks, so the node
+ * Controls a Bitcoin Core family node run as a daemon by this agent: RPC {@code stop} (SIGTERM as a
+ * fallback) and a start with the node's configured command line. The daemon forks, so the node
  * outlives the agent.
  */
 public final class DaemonNodeController implements NodeController {

@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
 public class SnapshotScheduler {
   private static final Logger LOG = Logger.getLogger(SnapshotScheduler.class);
 
-  void schedule(@Observes StartupEvent event, Scheduler scheduler, Targets targets, SnapshotRunner runner) {
+  void schedule(
+      @Observes StartupEvent event, Scheduler scheduler, Targets targets, SnapshotRunner runner) {
     for (SourceNode node : targets.all()) {
       String cron = node.config().cron().strip();
       if (cron.equals("off")) {

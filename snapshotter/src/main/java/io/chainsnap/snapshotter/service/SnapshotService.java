@@ -34,8 +34,8 @@ import org.jboss.logging.Logger;
 /**
  * Takes one snapshot of one target with the {@code stop} strategy: health gate, isolate the node
  * from the network and read its tip, stop it, archive its data dir into staging, start it again
- * (always, in a finally block), then write {@code snapshot.json} and emit {@code
- * snapshot-created}. One run per target at a time.
+ * (always, in a finally block), then write {@code snapshot.json} and emit {@code snapshot-created}.
+ * One run per target at a time.
  */
 @ApplicationScoped
 public class SnapshotService {
@@ -132,7 +132,8 @@ public class SnapshotService {
       Files.createDirectories(dir);
       node.controller().stop();
       nodeStopped = true;
-      LOG.infof("%s stopped at height %d, archiving %s", node.name(), tip.height(), node.chainDir());
+      LOG.infof(
+          "%s stopped at height %d, archiving %s", node.name(), tip.height(), node.chainDir());
       manifest = writeArchive(node, partial);
     } catch (IOException e) {
       deleteQuietly(dir);
@@ -319,7 +320,9 @@ public class SnapshotService {
   private void record(
       SourceNode node, ArchiveManifest manifest, long downtimeMillis, long durationMillis) {
     Tags tags = Tags.of("target", node.name());
-    metrics.timer("chainsnap.snapshot.duration", tags).record(java.time.Duration.ofMillis(durationMillis));
+    metrics
+        .timer("chainsnap.snapshot.duration", tags)
+        .record(java.time.Duration.ofMillis(durationMillis));
     metrics
         .timer("chainsnap.snapshot.node.downtime", tags.and("strategy", "stop"))
         .record(java.time.Duration.ofMillis(downtimeMillis));
@@ -329,7 +332,9 @@ public class SnapshotService {
   }
 
   private void refused(SourceNode node, String reason) {
-    metrics.counter("chainsnap.snapshot.refused", "target", node.name(), "reason", reason).increment();
+    metrics
+        .counter("chainsnap.snapshot.refused", "target", node.name(), "reason", reason)
+        .increment();
   }
 
   private void failed(SourceNode node, String stage) {

@@ -32,9 +32,7 @@ public class StagingUrls {
                       ? "quarkus.http.test-port"
                       : "quarkus.http.port";
               int port =
-                  ConfigProvider.getConfig()
-                      .getOptionalValue(property, Integer.class)
-                      .orElse(8080);
+                  ConfigProvider.getConfig().getOptionalValue(property, Integer.class).orElse(8080);
               return "http://127.0.0.1:" + port + "/staging";
             });
   }

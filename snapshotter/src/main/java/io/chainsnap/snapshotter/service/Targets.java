@@ -55,8 +55,7 @@ public class Targets {
         Files.isExecutable(node.binary()),
         prefix + "node.binary",
         node.binary() + " is not an executable file");
-    require(
-        node.rpcPort() > 0 && node.rpcPort() < 65536, prefix + "node.rpc-port", "not a port");
+    require(node.rpcPort() > 0 && node.rpcPort() < 65536, prefix + "node.rpc-port", "not a port");
     BitcoinCoreDaemon daemon =
         new BitcoinCoreDaemon(
             new BitcoinCoreDaemon.Config(

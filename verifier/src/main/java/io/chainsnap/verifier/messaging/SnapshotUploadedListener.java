@@ -61,7 +61,8 @@ public class SnapshotUploadedListener {
   public void onUploaded(ConsumerRecord<String, String> record) {
     SnapshotUploaded uploaded = KafkaEvents.decode(EventType.SNAPSHOT_UPLOADED, record);
     if (done.contains(uploaded.snapshotId())) {
-      LOG.infof("%s already verified by this instance: skipping the redelivery", uploaded.snapshotId());
+      LOG.infof(
+          "%s already verified by this instance: skipping the redelivery", uploaded.snapshotId());
       return;
     }
     EventData result = verifier.verify(uploaded);

@@ -80,7 +80,8 @@ public class VerifyService {
       long bootStarted = System.nanoTime();
       ChainStatus status = boot(daemonConfig, node.bootTimeout());
       long bootMillis = (System.nanoTime() - bootStarted) / 1_000_000;
-      if (status.height() != uploaded.height() || !status.bestBlockHash().equals(uploaded.blockHash())) {
+      if (status.height() != uploaded.height()
+          || !status.bestBlockHash().equals(uploaded.blockHash())) {
         throw new Rejection(
             "tip",
             "restored node is at height "
@@ -92,14 +93,13 @@ public class VerifyService {
                 + " hash "
                 + uploaded.blockHash());
       }
-      metrics.counter("chainsnap.verifier.verified", "chain", uploaded.target().chain()).increment();
+      metrics
+          .counter("chainsnap.verifier.verified", "chain", uploaded.target().chain())
+          .increment();
       metrics.timer("chainsnap.verifier.restore.duration").record(Duration.ofMillis(restoreMillis));
       LOG.infof(
           "verified %s: restored in %d ms, node at height %d with the announced hash after %d ms",
-          uploaded.snapshotId(),
-          restoreMillis,
-          status.height(),
-          bootMillis);
+          uploaded.snapshotId(), restoreMillis, status.height(), bootMillis);
       return new SnapshotVerified(
           uploaded.snapshotId(),
           uploaded.target(),
@@ -111,7 +111,8 @@ public class VerifyService {
           Instant.now());
     } catch (Rejection e) {
       metrics
-          .counter("chainsnap.verifier.rejected", "chain", uploaded.target().chain(), "stage", e.stage())
+          .counter(
+              "chainsnap.verifier.rejected", "chain", uploaded.target().chain(), "stage", e.stage())
           .increment();
       LOG.warnf("REJECTED %s at %s: %s", uploaded.snapshotId(), e.stage(), e.getMessage());
       return new SnapshotRejected(
@@ -130,7 +131,8 @@ public class VerifyService {
     VerifierConfig.Node node = config.chains().get(uploaded.target().chain());
     if (node == null) {
       throw new Rejection(
-          "boot", "no node configured for chain " + uploaded.target().chain() + " (verifier.chains)");
+          "boot",
+          "no node configured for chain " + uploaded.target().chain() + " (verifier.chains)");
     }
     return node;
   }
@@ -172,7 +174,8 @@ public class VerifyService {
         || metadata.height() != uploaded.height()
         || !metadata.blockHash().equals(uploaded.blockHash())) {
       throw new Rejection(
-          "checksum", "published snapshot.json disagrees with snapshot-uploaded (id, sha256 or tip)");
+          "checksum",
+          "published snapshot.json disagrees with snapshot-uploaded (id, sha256 or tip)");
     }
     try {
       Files.createDirectories(chainDir);
@@ -180,7 +183,10 @@ public class VerifyService {
       if (free < metadata.archive().contentSize()) {
         throw new Rejection(
             "extract",
-            "scratch space has " + free + " bytes free, the snapshot needs " + metadata.archive().contentSize());
+            "scratch space has "
+                + free
+                + " bytes free, the snapshot needs "
+                + metadata.archive().contentSize());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + chainDir, e);
@@ -207,7 +213,10 @@ public class VerifyService {
     try {
       response =
           http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(config.downloadTimeout()).GET().build(),
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(config.downloadTimeout())
+                  .GET()
+                  .build(),
               HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -226,7 +235,8 @@ public class VerifyService {
       daemon.start(timeout);
       return new BitcoinCoreChainAdapter(daemon.rpc()).status();
     } catch (RuntimeException e) {
-      throw new Rejection("boot", "the node did not start on the restored data: " + e.getMessage(), e);
+      throw new Rejection(
+          "boot", "the node did not start on the restored data: " + e.getMessage(), e);
     } finally {
       try {
         daemon.stop(Duration.ofMinutes(2));

@@ -1,0 +1,189 @@
+package io.chainsnap.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chainsnap.archive.SnapshotIndex;
+import io.chainsnap.events.EventCodec;
+import io.chainsnap.events.EventType;
+import io.chainsnap.events.SnapshotPublished;
+import io.chainsnap.events.SnapshotRejected;
+import io.chainsnap.events.Topics;
+import io.chainsnap.testsupport.Components;
+import io.chainsnap.testsupport.KafkaTestClient;
+import io.chainsnap.testsupport.LocalPipeline;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole pipeline, every part real: litecoind regtest is snapshotted on request, the archive is
+ * uploaded to s3proxy and pinned on js-ipfs, the verifier restores it from its public URL and boots
+ * litecoind on it, and only then does the index name it {@code latest}. Then bit rot in the bucket:
+ * a snapshot whose object had one byte flipped is rejected and never becomes latest.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineIT {
+  static final Duration WAIT = Duration.ofMinutes(3);
+  static LocalPipeline pipeline;
+  static Path dir;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static String firstSnapshot;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("chainsnap-e2e-");
+    pipeline = LocalPipeline.start(dir, new LocalPipeline.FixedPorts(0, 0, 0, 0, 0));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    Components.deleteRecursively(dir);
+  }
+
+  static KafkaTestClient kafka() {
+    return new KafkaTestClient(pipeline.kafka().bootstrapServers());
+  }
+
+  static void requestSnapshot() throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        pipeline.snapshotterUrl()
+                            + "/targets/"
+                            + LocalPipeline.TARGET
+                            + "/snapshots"))
+                .header("Authorization", "Bearer " + pipeline.token())
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, response.statusCode(), response.body());
+  }
+
+  static Optional<SnapshotIndex> index() throws Exception {
+    HttpResponse<byte[]> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(pipeline.indexUrl())).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    return response.statusCode() == 200
+        ? Optional.of(SnapshotIndex.read(response.body()))
+        : Optional.empty();
+  }
+
+  static SnapshotIndex.Entry entry(SnapshotIndex index, String id) {
+    return index.snapshots().stream()
+        .filter(e -> e.snapshotId().equals(id))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  @Order(1)
+  void aRequestedSnapshotIsVerifiedAndBecomesLatest() throws Exception {
+    long height = pipeline.litecoin().height();
+    String hash = pipeline.litecoin().bestBlockHash();
+    requestSnapshot();
+
+    SnapshotPublished published =
+        EventCodec.decode(
+            EventType.SNAPSHOT_PUBLISHED,
+            kafka().await(Topics.SNAPSHOT_PUBLISHED, r -> true, WAIT).get(0).value());
+    firstSnapshot = published.snapshotId();
+    assertEquals(pipeline.indexUrl(), published.indexUrl());
+
+    SnapshotIndex index = index().orElseThrow();
+    assertEquals(firstSnapshot, index.latest().get("full"));
+    SnapshotIndex.Entry entry = entry(index, firstSnapshot);
+    assertEquals(height, entry.height());
+    assertEquals(hash, entry.blockHash());
+    assertEquals("verified", entry.verification().status());
+    assertTrue(entry.sources().get("ipfs").startsWith("ipfs://b"), entry.sources().toString());
+
+    // what the index points at is downloadable by anyone and hashes as the index says
+    HttpResponse<byte[]> archive =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(entry.sources().get("https"))).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, archive.statusCode());
+    assertEquals(
+        entry.sha256(),
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(archive.body())));
+    // the source node runs on
+    assertTrue(pipeline.litecoin().daemon().isRunning());
+    assertEquals(hash, pipeline.litecoin().bestBlockHash());
+  }
+
+  @Test
+  @Order(2)
+  void aCorruptedObjectIsRejectedAndNeverBecomesLatest() throws Exception {
+    pipeline.stopService("verifier");
+    pipeline.litecoin().mine(3);
+    requestSnapshot();
+
+    // wait until the new snapshot is in the bucket (listed as pending), then rot one byte of it
+    String[] id = new String[1];
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                index()
+                    .flatMap(
+                        i ->
+                            i.snapshots().stream()
+                                .filter(e -> !e.snapshotId().equals(firstSnapshot))
+                                .findFirst())
+                    .map(e -> id[0] = e.snapshotId())
+                    .isPresent());
+    SnapshotIndex.Entry pending = entry(index().orElseThrow(), id[0]);
+    assertEquals("pending", pending.verification().status());
+    String key =
+        pending.sources().get("s3").substring(("s3://" + LocalPipeline.BUCKET + "/").length());
+    Path object = pipeline.objectFile(key);
+    assertTrue(Files.isRegularFile(object), "s3proxy keeps the object at " + object);
+    try (RandomAccessFile file = new RandomAccessFile(object.toFile(), "rw")) {
+      long at = file.length() / 2;
+      file.seek(at);
+      int b = file.read();
+      file.seek(at);
+      file.write(b ^ 0x01);
+    }
+
+    pipeline.startService("verifier");
+    SnapshotRejected rejected =
+        EventCodec.decode(
+            EventType.SNAPSHOT_REJECTED,
+            kafka()
+                .await(Topics.SNAPSHOT_REJECTED, r -> id[0].equals(r.key()), WAIT)
+                .get(0)
+                .value());
+    assertEquals("checksum", rejected.stage());
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> entry(index().orElseThrow(), id[0]).verification().status().equals("rejected"));
+    SnapshotIndex index = index().orElseThrow();
+    assertEquals(
+        firstSnapshot, index.latest().get("full"), "latest stays on the verified snapshot");
+    assertNotEquals(id[0], index.latest().get("full"));
+  }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the whole pipeline on this machine with real parts (Kafka, s3proxy, js-ipfs, litecoind
+# regtest, snapshotter, publisher, verifier), takes a snapshot, waits until the verifier has booted a
+# node from the published archive and the index names it latest, prints it, and leaves the stack
+# running. Stop it with scripts/local-down.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STATE=.stack/local
+log() { printf '[local] %s\n' "$*"; }
+
+scripts/setup.sh
+if [ -f "$STATE/pipeline.pid" ] && kill -0 "$(cat "$STATE/pipeline.pid")" 2>/dev/null; then
+  log "a local pipeline is already running (pid $(cat "$STATE/pipeline.pid")); stopping it first"
+  scripts/local-down.sh
+fi
+
+log "building (tests are scripts/test.sh)"
+./mvnw -B -ntp -q -DskipTests install
+
+mkdir -p "$STATE/logs"
+rm -f "$STATE/pipeline.env"
+log "starting Kafka, s3proxy, js-ipfs, litecoind and the three services (logs in $STATE/logs)"
+nohup java -Xmx256m -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -Dchainsnap.project.dir="$PWD" \
+  -cp "test-support/target/classes:$(cat .stack/lib/test-support.classpath)" \
+  io.chainsnap.testsupport.LocalPipeline "$STATE" \
+  "${CHAINSNAP_KAFKA_PORT:-0}" "${CHAINSNAP_S3_PORT:-0}" \
+  "${CHAINSNAP_SNAPSHOTTER_PORT:-0}" "${CHAINSNAP_PUBLISHER_PORT:-0}" "${CHAINSNAP_VERIFIER_PORT:-0}" \
+  > "$STATE/logs/pipeline.log" 2>&1 &
+echo $! > "$STATE/pipeline.pid"
+
+for _ in $(seq 1 600); do
+  [ -f "$STATE/pipeline.env" ] && break
+  if ! kill -0 "$(cat "$STATE/pipeline.pid")" 2>/dev/null; then
+    log "the stack failed to start; end of $STATE/logs/pipeline.log:"; tail -40 "$STATE/logs/pipeline.log"; exit 1
+  fi
+  sleep 1
+done
+[ -f "$STATE/pipeline.env" ] || { log "stack not ready after 10 minutes"; exit 1; }
+# shellcheck disable=SC1091
+. "$STATE/pipeline.env"
+
+log "requesting a snapshot of $TARGET"
+curl -fsS -X POST -H "Authorization: Bearer $SNAPSHOT_TOKEN" "$SNAPSHOTTER_URL/targets/$TARGET/snapshots" >/dev/null
+
+log "waiting for the verifier to boot a node from the published archive"
+latest=""
+for _ in $(seq 1 300); do
+  latest=$(curl -fsS "$INDEX_URL" 2>/dev/null | jq -r '.latest.full // empty' || true)
+  [ -n "$latest" ] && break
+  sleep 1
+done
+if [ -z "$latest" ]; then
+  log "no verified snapshot after 5 minutes; see $STATE/logs/*.log"; exit 1
+fi
+
+echo
+echo "Index:   $INDEX_URL"
+curl -fsS "$INDEX_URL" | jq --arg id "$latest" '{latest: .latest, snapshot: (.snapshots[] | select(.snapshotId == $id))}'
+echo
+echo "The stack keeps running: snapshotter $SNAPSHOTTER_URL, publisher $PUBLISHER_URL, verifier $VERIFIER_URL"
+echo "Another snapshot: curl -X POST -H 'Authorization: Bearer $SNAPSHOT_TOKEN' $SNAPSHOTTER_URL/targets/$TARGET/snapshots"
+echo "Restore it:       curl -s $INDEX_URL | jq -r '.snapshots[0].sources.https' | xargs curl -s | zstd -d | tar -x -C /tmp/restored"
+echo "Stop everything:  scripts/local-down.sh"

@@ -1,0 +1,265 @@
+package io.chainsnap.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The whole pipeline on one machine, every part real: a Kafka broker (KRaft, its own JVM), s3proxy,
+ * a js-ipfs node, a litecoind regtest source node with a deterministic chain, and the snapshotter,
+ * publisher and verifier run from their built artifacts. Used by the end-to-end test and, through
+ * {@link #main}, by the local run ({@code scripts/local-up.sh}).
+ */
+public final class LocalPipeline implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(LocalPipeline.class);
+
+  /** The target name the local snapshotter uses for its litecoind. */
+  public static final String TARGET = "litecoin-regtest";
+
+  /** The bucket of published snapshots. */
+  public static final String BUCKET = "chainsnap";
+
+  /** Blocks the source chain has at least. */
+  public static final int CHAIN_HEIGHT = 500;
+
+  /**
+   * Ports of the parts; 0 picks a free one.
+   *
+   * @param kafka broker
+   * @param s3 s3proxy
+   * @param snapshotter snapshotter HTTP
+   * @param publisher publisher HTTP
+   * @param verifier verifier HTTP
+   */
+  public record FixedPorts(int kafka, int s3, int snapshotter, int publisher, int verifier) {
+    static FixedPorts any() {
+      return new FixedPorts(0, 0, 0, 0, 0);
+    }
+  }
+
+  private final Path dir;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final String token = UUID.randomUUID().toString();
+  private KafkaBroker kafka;
+  private S3ProxyServer s3;
+  private IpfsNode ipfs;
+  private LitecoinNode litecoin;
+  private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
+
+  private LocalPipeline(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Starts everything under {@code dir} (state survives restarts) on {@code ports}. */
+  public static LocalPipeline start(Path dir, FixedPorts ports) {
+    LocalPipeline pipeline = new LocalPipeline(dir.toAbsolutePath());
+    try {
+      pipeline.startComponents(ports);
+      pipeline.servicePorts.put("snapshotter", port(ports.snapshotter()));
+      pipeline.servicePorts.put("publisher", port(ports.publisher()));
+      pipeline.servicePorts.put("verifier", port(ports.verifier()));
+      for (String service : pipeline.servicePorts.keySet()) {
+        pipeline.startService(service);
+      }
+      return pipeline;
+    } catch (RuntimeException e) {
+      pipeline.close();
+      throw e;
+    }
+  }
+
+  private static int port(int configured) {
+    return configured == 0 ? Ports.free() : configured;
+  }
+
+  private void startComponents(FixedPorts ports) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path logs = dir.resolve("logs");
+    kafka =
+        KafkaBroker.startProcess(
+            dir.resolve("kafka"), port(ports.kafka()), Ports.free(), logs.resolve("kafka.log"));
+    started.add(kafka);
+    s3 = S3ProxyServer.start(dir.resolve("s3"), ports.s3());
+    started.add(s3);
+    ipfs = IpfsNode.start(dir.resolve("ipfs"), IpfsNode.defaultJsipfs());
+    started.add(ipfs);
+    litecoin = LitecoinNode.start(dir.resolve("litecoin"), 0);
+    started.add(litecoin);
+    litecoin.mineTo(CHAIN_HEIGHT);
+    LOG.infof(
+        "components up: kafka %s, s3 %s, ipfs %s, litecoind rpc %d at height %d",
+        kafka.bootstrapServers(),
+        s3.endpoint(),
+        ipfs.apiUrl(),
+        litecoin.rpcPort(),
+        litecoin.height());
+  }
+
+  /** The system properties that configure {@code service} against this stack. */
+  public Map<String, String> properties(String service) {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    props.put("quarkus.log.file.enabled", "false");
+    switch (service) {
+      case "snapshotter" -> {
+        String target = "snapshotter.targets." + TARGET + ".";
+        props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
+        props.put("snapshotter.request-token", token);
+        props.put("snapshotter.archive.chunk-size", String.valueOf(4 << 20));
+        props.put(target + "chain", "litecoin");
+        props.put(target + "network", "regtest");
+        props.put(target + "mode", "full");
+        props.put(target + "health.min-peers", "0");
+        props.put(target + "node.binary", Components.litecoind().toString());
+        props.put(target + "node.data-dir", litecoin.dataDir().toString());
+        props.put(target + "node.chain-network", "regtest");
+        props.put(target + "node.rpc-port", String.valueOf(litecoin.rpcPort()));
+        props.put(target + "node.rpc-user", LitecoinNode.RPC_USER);
+        props.put(target + "node.rpc-password", LitecoinNode.RPC_PASSWORD);
+        props.put(target + "node.args", String.join(",", LitecoinNode.regtestArgs()));
+      }
+      case "publisher" -> {
+        props.put("publisher.s3.bucket", BUCKET);
+        props.put("publisher.s3.endpoint", s3.endpoint());
+        props.put("publisher.s3.access-key", S3ProxyServer.ACCESS_KEY);
+        props.put("publisher.s3.secret-key", S3ProxyServer.SECRET_KEY);
+        props.put("publisher.s3.region", S3ProxyServer.REGION);
+        props.put("publisher.s3.path-style", "true");
+        props.put("publisher.s3.public-read-acl", "true");
+        props.put("publisher.s3.create-bucket", "true");
+        props.put("publisher.ipfs.api-url", ipfs.apiUrl());
+        props.put("publisher.ipfs.gateway-url", ipfs.gatewayUrl());
+      }
+      case "verifier" -> {
+        props.put("verifier.work-dir", dir.resolve("verifier").toString());
+        props.put("verifier.chains.litecoin.binary", Components.litecoind().toString());
+      }
+      default -> throw new IllegalArgumentException("unknown service " + service);
+    }
+    return props;
+  }
+
+  /** Starts (or starts again) one service. */
+  public void startService(String service) {
+    if (services.containsKey(service)) {
+      throw new IllegalStateException(service + " is running");
+    }
+    Path log = dir.resolve("logs").resolve(service + ".log");
+    services.put(
+        service,
+        ServiceProcess.start(service, servicePorts.get(service), properties(service), dir, log));
+    LOG.infof("%s up at %s", service, services.get(service).url("/"));
+  }
+
+  /** Stops one service (the rest keeps running). */
+  public void stopService(String service) {
+    ServiceProcess process = services.remove(service);
+    if (process != null) {
+      process.close();
+    }
+  }
+
+  public String snapshotterUrl() {
+    return services.get("snapshotter").url("");
+  }
+
+  public String token() {
+    return token;
+  }
+
+  /** Public URL of the index of the local chain. */
+  public String indexUrl() {
+    return s3.endpoint() + "/" + BUCKET + "/litecoin/regtest/index.json";
+  }
+
+  public S3ProxyServer s3() {
+    return s3;
+  }
+
+  public LitecoinNode litecoin() {
+    return litecoin;
+  }
+
+  public IpfsNode ipfs() {
+    return ipfs;
+  }
+
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
+  /** The file in which s3proxy keeps {@code key} of the bucket (to simulate bit rot in tests). */
+  public Path objectFile(String key) {
+    return dir.resolve("s3").resolve("buckets").resolve(BUCKET).resolve(key);
+  }
+
+  @Override
+  public void close() {
+    for (String service : List.copyOf(services.keySet())) {
+      stopService(service);
+    }
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        LOG.warnf("stopping %s failed: %s", started.get(i), e.getMessage());
+      }
+    }
+    started.clear();
+  }
+
+  /**
+   * Runs the pipeline until SIGTERM: {@code LocalPipeline DIR [KAFKA S3 SNAPSHOTTER PUBLISHER
+   * VERIFIER]}. When ready, writes {@code DIR/pipeline.env} (shell syntax) with the URLs and the
+   * snapshotter's token.
+   */
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args.length > 0 ? args[0] : ".stack/local");
+    FixedPorts ports =
+        args.length >= 6
+            ? new FixedPorts(
+                Integer.parseInt(args[1]),
+                Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]),
+                Integer.parseInt(args[5]))
+            : FixedPorts.any();
+    Path env = dir.resolve("pipeline.env");
+    Files.deleteIfExists(env);
+    LocalPipeline pipeline = start(dir, ports);
+    Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "local-pipeline-stop"));
+    String text =
+        String.join(
+            "\n",
+            "SNAPSHOTTER_URL=" + pipeline.snapshotterUrl(),
+            "PUBLISHER_URL=" + pipeline.services.get("publisher").url(""),
+            "VERIFIER_URL=" + pipeline.services.get("verifier").url(""),
+            "SNAPSHOT_TOKEN=" + pipeline.token(),
+            "TARGET=" + TARGET,
+            "INDEX_URL=" + pipeline.indexUrl(),
+            "S3_ENDPOINT=" + pipeline.s3().endpoint(),
+            "IPFS_API=" + pipeline.ipfs().apiUrl(),
+            "IPFS_GATEWAY=" + pipeline.ipfs().gatewayUrl(),
+            "KAFKA=" + pipeline.kafka().bootstrapServers(),
+            "LITECOIN_RPC_PORT=" + pipeline.litecoin().rpcPort(),
+            "LITECOIN_PID=" + pipeline.litecoin().daemon().pid().orElse(0L),
+            "");
+    Path partial = dir.resolve("pipeline.env.partial");
+    Files.writeString(partial, text);
+    Files.move(partial, env, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    LOG.info("local pipeline ready; " + env);
+    Thread.currentThread().join();
+  }
+}
