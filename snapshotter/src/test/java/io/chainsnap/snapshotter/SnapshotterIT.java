@@ -163,7 +163,7 @@ class SnapshotterIT {
       assertTrue(node().daemon().isRunning(), "node must run again after a failed archive");
       assertTrue(node().height() > 0);
       given().get("/q/health/ready").then().statusCode(200);
-      try (var staged = Files.list(Path.of("target/staging"))) {
+      try (var staged = Files.list(Path.of("target/.staging"))) {
         assertTrue(
             staged.noneMatch(p -> p.toString().contains(".partial")),
             "failed runs leave no partial archive");

@@ -30,7 +30,8 @@ public class StagingRoute {
                     FileSystemAccess.ROOT, config.staging().dir().toAbsolutePath().toString())
                 .setCachingEnabled(false)
                 .setDirectoryListing(false)
-                .setIncludeHidden(false)
+                // the staging dir itself may sit under a hidden directory (.stack)
+                .setIncludeHidden(true)
                 .setEnableRangeSupport(true)
                 .setSendVaryHeader(false));
   }
