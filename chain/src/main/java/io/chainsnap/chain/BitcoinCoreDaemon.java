@@ -3,9 +3,13 @@ package io.chainsnap.chain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +104,8 @@ public final class BitcoinCoreDaemon {
   /** Starts the node and waits until it answers RPC calls. */
   public void start(Duration timeout) {
     if (isRunning()) {
-      throw new IllegalStateException("node already running with pid " + pid().orElseThrow());
+      throw new IllegalStateException(
+          "node already running on " + config.chainDir() + " (pid " + pid().orElse(-1L) + ")");
     }
     try {
       Files.createDirectories(config.chainDir());
@@ -146,26 +151,39 @@ public final class BitcoinCoreDaemon {
     throw new IllegalStateException("node did not answer RPC within " + timeout + tail());
   }
 
-  /** Stops the node cleanly and waits for its process to exit. No-op when it is not running. */
+  /**
+   * Stops the node cleanly and waits until it has released its data directory. Works for a node
+   * this class started and for one started otherwise (systemd, by hand): the RPC {@code stop} is
+   * the request, the data dir lock is the proof. No-op when the node is not running.
+   */
   public void stop(Duration timeout) {
-    Optional<ProcessHandle> process = pid().flatMap(ProcessHandle::of);
-    if (process.isEmpty() || !process.get().isAlive()) {
+    if (!isRunning()) {
       LOG.debug("node not running, nothing to stop");
       return;
     }
+    Optional<ProcessHandle> process = pid().flatMap(ProcessHandle::of);
     try {
       rpc.call("stop");
     } catch (ChainRpcException e) {
-      LOG.warnf("RPC stop failed (%s), sending SIGTERM to pid %d", e.getMessage(), pid().get());
+      if (process.isEmpty()) {
+        throw new IllegalStateException(
+            "node holds " + config.chainDir() + " but RPC stop failed: " + e.getMessage(), e);
+      }
+      LOG.warnf(
+          "RPC stop failed (%s), sending SIGTERM to pid %d", e.getMessage(), process.get().pid());
       process.get().destroy();
     }
-    try {
-      process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "node (pid " + process.get().pid() + ") did not stop within " + timeout, e);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (isRunning()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "node on " + config.chainDir() + " did not stop within " + timeout);
+      }
+      sleep(50);
     }
-    LOG.infof("node stopped (pid %d)", process.get().pid());
+    LOG.infof(
+        "node stopped (%s)",
+        process.map(p -> "pid " + p.pid()).orElse(config.chainDir().toString()));
   }
 
   /** The node's pid from its pid file, if the file is there. */
@@ -177,9 +195,35 @@ public final class BitcoinCoreDaemon {
     }
   }
 
-  /** True when the pid file names a live process. */
+  /**
+   * True while a node runs on this data dir: the pid file names a live process, or some process
+   * holds the data dir's {@code .lock} (a node started without our pid file).
+   */
   public boolean isRunning() {
-    return pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+    if (pid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false)) {
+      return true;
+    }
+    return dataDirLocked();
+  }
+
+  /** Probes the node's advisory lock on {@code <chain dir>/.lock} (released when it exits). */
+  private boolean dataDirLocked() {
+    Path lock = config.chainDir().resolve(".lock");
+    if (!Files.exists(lock)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+      FileLock probe = channel.tryLock();
+      if (probe == null) {
+        return true;
+      }
+      probe.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private String tail() {

@@ -51,9 +51,18 @@ class PipelineIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (pipeline != null) {
       pipeline.close();
+    }
+    // keep the services' and components' logs for a look after a failure
+    Path logs = Path.of("target/e2e-logs");
+    Components.deleteRecursively(logs);
+    Files.createDirectories(logs);
+    try (var files = Files.list(dir.resolve("logs"))) {
+      for (Path log : files.toList()) {
+        Files.copy(log, logs.resolve(log.getFileName()));
+      }
     }
     Components.deleteRecursively(dir);
   }

@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A snapshot was taken and its archive is staged.
  *
- * @param snapshotId unique, sortable id, e.g. {@code litecoin-regtest-full-20261121T223300Z-503}
+ * @param snapshotId unique, sortable id, e.g. {@code litecoin-regtest-full-20261121t223300123z-503}
  * @param target what it is of
  * @param height block height the data dir restores to
  * @param blockHash hash of that block

@@ -12,6 +12,7 @@ import io.chainsnap.events.CloudEventAttributes;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
 import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotPublished;
 import io.chainsnap.events.SnapshotRequested;
 import io.chainsnap.events.Topics;
 import io.chainsnap.testsupport.KafkaResource;
@@ -204,6 +205,63 @@ class SnapshotterIT {
     assertTrue(reason.contains("not JSON"), reason);
     // the consumer keeps going: a valid request after it is still served
     snapshotRequestedEventStartsASnapshot();
+  }
+
+  @Test
+  void stagingIsFreedOnceTheSnapshotIsPublished() throws Exception {
+    awaitIdle();
+    trigger().then().statusCode(202);
+    String snapshotId = awaitRun("succeeded").path("latestRun.snapshotId");
+    Path staged = Path.of("target/.staging").resolve(snapshotId);
+    assertTrue(Files.isDirectory(staged));
+    SnapshotPublished published =
+        new SnapshotPublished(
+            snapshotId,
+            createdEvent(snapshotId).target(),
+            "http://127.0.0.1/index.json",
+            1,
+            snapshotId,
+            Instant.now());
+    kafka()
+        .produce(
+            Topics.SNAPSHOT_PUBLISHED,
+            snapshotId,
+            EventCodec.encode(published),
+            CloudEventAttributes.of("/test", published).toHeaders());
+    await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(staged));
+  }
+
+  @Test
+  void staleRequestsAreIgnored() {
+    awaitIdle();
+    double before = metric("chainsnap_snapshot_requests_total{outcome=\"stale\"");
+    SnapshotRequested stale =
+        new SnapshotRequested(
+            "stale-" + System.nanoTime(), TARGET, "it", Instant.now().minus(Duration.ofHours(2)));
+    kafka()
+        .produce(
+            Topics.SNAPSHOT_REQUESTED,
+            stale.key(),
+            EventCodec.encode(stale),
+            CloudEventAttributes.of("/test", stale).toHeaders());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> metric("chainsnap_snapshot_requests_total{outcome=\"stale\"") > before);
+    assertEquals(
+        "idle",
+        given().get("/targets/" + TARGET).path("latestRun.state").equals("running")
+            ? "running"
+            : "idle");
+  }
+
+  static double metric(String prefix) {
+    return given()
+        .get("/q/metrics")
+        .asString()
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Test

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,8 @@ public final class StaticFileServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/files/", this::serve);
+    // one thread per exchange: a slow reader must not hold up every other download
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
   }
 
@@ -97,5 +101,6 @@ public final class StaticFileServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    ((ExecutorService) server.getExecutor()).shutdownNow();
   }
 }

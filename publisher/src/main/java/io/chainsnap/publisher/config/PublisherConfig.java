@@ -62,9 +62,12 @@ public interface PublisherConfig {
     @WithDefault("false")
     boolean createBucket();
 
-    /** Multipart part size in bytes (5 MiB to 5 GiB). */
+    /**
+     * Multipart part size in bytes (at least 5 MiB). Raised automatically for archives that would
+     * otherwise need more than S3's 10,000 parts.
+     */
     @WithDefault("16777216")
-    int partSize();
+    long partSize();
 
     /** Parts uploaded at once; memory use is about (this + 1) x part size. */
     @WithDefault("2")

@@ -9,10 +9,11 @@ import io.chainsnap.publisher.config.PublisherConfig;
 import io.chainsnap.publisher.service.IndexService;
 import io.chainsnap.publisher.service.PinService;
 import io.chainsnap.publisher.service.UploadService;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.MDC;
 
 /**
  * Consumes {@code snapshot-created} twice, in two consumer groups, so that uploading and pinning
@@ -43,24 +44,34 @@ public class SnapshotCreatedListener {
 
   /** Uploads the archive to object storage, then emits {@code snapshot-uploaded}. */
   @Incoming("snapshot-created-upload")
-  @Blocking(ordered = false)
+  @Blocking
   public void upload(ConsumerRecord<String, String> record) {
     SnapshotCreated created = KafkaEvents.decode(EventType.SNAPSHOT_CREATED, record);
-    SnapshotUploaded uploaded = uploads.upload(created);
-    index.changed(created.target());
-    events.uploaded(uploaded);
+    MDC.put("snapshotId", created.snapshotId());
+    try {
+      SnapshotUploaded uploaded = uploads.upload(created);
+      index.changed(created.target());
+      events.uploaded(uploaded);
+    } finally {
+      MDC.remove("snapshotId");
+    }
   }
 
   /** Pins the archive on IPFS, then emits {@code snapshot-pinned}. */
   @Incoming("snapshot-created-pin")
-  @Blocking(ordered = false)
+  @Blocking
   public void pin(ConsumerRecord<String, String> record) {
     SnapshotCreated created = KafkaEvents.decode(EventType.SNAPSHOT_CREATED, record);
     if (!ipfsEnabled) {
       return;
     }
-    SnapshotPinned pinned = pins.pin(created);
-    index.changed(created.target());
-    events.pinned(pinned);
+    MDC.put("snapshotId", created.snapshotId());
+    try {
+      SnapshotPinned pinned = pins.pin(created);
+      index.changed(created.target());
+      events.pinned(pinned);
+    } finally {
+      MDC.remove("snapshotId");
+    }
   }
 }

@@ -60,6 +60,19 @@ public class IndexService {
       return Optional.empty();
     }
     SnapshotIndex index = rebuild(verified.target().chain(), verified.target().network());
+    boolean stillVerified =
+        index.snapshots().stream()
+            .anyMatch(
+                e ->
+                    e.snapshotId().equals(verified.snapshotId())
+                        && e.verification().status().equals("verified"));
+    String latest = index.latest().get(verified.target().mode());
+    if (!stillVerified || latest == null) {
+      LOG.warnf(
+          "%s is not verified in the index (a newer verdict rejected it): not publishing",
+          verified.snapshotId());
+      return Optional.empty();
+    }
     return Optional.of(
         new SnapshotPublished(
             verified.snapshotId(),
@@ -67,7 +80,7 @@ public class IndexService {
             store.publicUrl(
                 CatalogKeys.index(verified.target().chain(), verified.target().network())),
             index.sequence(),
-            index.latest().get(verified.target().mode()),
+            latest,
             Instant.now()));
   }
 
@@ -148,14 +161,26 @@ public class IndexService {
           .gatewayUrl()
           .ifPresent(gateway -> sources.put("ipfs-gateway", gateway + "/ipfs/" + pinned.cid()));
     }
+    // the newest verdict wins: a re-verification can confirm or overturn an earlier one
+    SnapshotRejected rejected =
+        stages.containsKey("rejected")
+            ? decode(EventType.SNAPSHOT_REJECTED, stages.get("rejected"))
+            : null;
+    SnapshotVerified verified =
+        stages.containsKey("verified")
+            ? decode(EventType.SNAPSHOT_VERIFIED, stages.get("verified"))
+            : null;
+    if (rejected != null
+        && verified != null
+        && verified.verifiedAt().isAfter(rejected.rejectedAt())) {
+      rejected = null;
+    }
     SnapshotIndex.Verification verification;
-    if (stages.containsKey("rejected")) {
-      SnapshotRejected rejected = decode(EventType.SNAPSHOT_REJECTED, stages.get("rejected"));
+    if (rejected != null) {
       verification =
           new SnapshotIndex.Verification(
               "rejected", rejected.rejectedAt(), rejected.stage() + ": " + rejected.reason());
-    } else if (stages.containsKey("verified")) {
-      SnapshotVerified verified = decode(EventType.SNAPSHOT_VERIFIED, stages.get("verified"));
+    } else if (verified != null) {
       verification =
           new SnapshotIndex.Verification(
               "verified",

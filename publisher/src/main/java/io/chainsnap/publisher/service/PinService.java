@@ -43,8 +43,10 @@ public class PinService {
       maxRetries = 4,
       delay = 2,
       delayUnit = ChronoUnit.SECONDS,
+      maxDuration = 2,
+      durationUnit = ChronoUnit.HOURS,
       abortOn = {PermanentFailureException.class, InvalidEventException.class})
-  @ExponentialBackoff
+  @ExponentialBackoff(maxDelay = 1, maxDelayUnit = ChronoUnit.MINUTES)
   public SnapshotPinned pin(SnapshotCreated created) {
     Optional<SnapshotPinned> recorded =
         catalog.read(created.target(), created.snapshotId(), "pinned");
@@ -59,15 +61,26 @@ public class PinService {
       return recorded.get();
     }
     AtomicReference<Hashing.HashingInputStream> sent = new AtomicReference<>();
-    String cid =
-        ipfs.add(
-            "snapshot.tar.zst",
-            () -> {
-              InputStream in = staging.open(created.archive().archiveUrl());
-              Hashing.HashingInputStream hashing = new Hashing.HashingInputStream(in);
-              sent.set(hashing);
-              return hashing;
-            });
+    String cid;
+    try {
+      cid =
+          ipfs.add(
+              "snapshot.tar.zst",
+              () -> {
+                InputStream in = staging.open(created.archive().archiveUrl());
+                Hashing.HashingInputStream hashing = new Hashing.HashingInputStream(in);
+                sent.set(hashing);
+                return hashing;
+              });
+    } catch (IpfsRpcClient.IpfsException e) {
+      // staging said "gone" while the node read the body: that is final, not worth retrying
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof PermanentFailureException permanent) {
+          throw permanent;
+        }
+      }
+      throw e;
+    }
     Hashing.HashingInputStream hashed = sent.get();
     String actual = hashed == null ? "nothing" : hashed.hex();
     if (!created.archive().sha256().equals(actual)

@@ -48,8 +48,10 @@ public class UploadService {
       maxRetries = 4,
       delay = 2,
       delayUnit = ChronoUnit.SECONDS,
+      maxDuration = 2,
+      durationUnit = ChronoUnit.HOURS,
       abortOn = {PermanentFailureException.class, InvalidEventException.class})
-  @ExponentialBackoff
+  @ExponentialBackoff(maxDelay = 1, maxDelayUnit = ChronoUnit.MINUTES)
   public SnapshotUploaded upload(SnapshotCreated created) {
     String id = created.snapshotId();
     String archiveKey = CatalogKeys.archive(created.target(), id);

@@ -46,6 +46,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @ApplicationScoped
 public class S3ArchiveStore implements ArchiveStore {
   private static final Logger LOG = Logger.getLogger(S3ArchiveStore.class);
+  private static final long MAX_PARTS = 10_000;
 
   private final PublisherConfig.S3 config;
   private final String publicBase;
@@ -147,13 +148,14 @@ public class S3ArchiveStore implements ArchiveStore {
                   }
                 })
             .uploadId();
+    long partSize = partSize(config.partSize(), size);
     Semaphore inFlight = new Semaphore(Math.max(1, config.parallelParts()));
     List<Future<CompletedPart>> parts = new ArrayList<>();
     try {
       long sent = 0;
       int partNumber = 1;
       while (sent < size || partNumber == 1) {
-        int length = (int) Math.min(config.partSize(), size - sent);
+        int length = (int) Math.min(partSize, size - sent);
         byte[] buffer = content.readNBytes(length);
         if (buffer.length != length) {
           throw new IOException(
@@ -219,6 +221,23 @@ public class S3ArchiveStore implements ArchiveStore {
       abort(key, uploadId, parts);
       throw e;
     }
+  }
+
+  /**
+   * The part size for an object of {@code size} bytes: the configured one, raised (to a whole MiB)
+   * when S3's limit of 10,000 parts would be exceeded; at least 5 MiB, at most what one buffer (an
+   * int-sized array) holds.
+   */
+  static long partSize(long configured, long size) {
+    long minimum = 5L << 20;
+    long needed = (size + MAX_PARTS - 1) / MAX_PARTS;
+    long chosen = Math.max(Math.max(configured, minimum), needed);
+    chosen = (chosen + (1L << 20) - 1) & ~((1L << 20) - 1);
+    if (chosen > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "an object of " + size + " bytes needs parts larger than 2 GiB; not supported");
+    }
+    return chosen;
   }
 
   private void abort(String key, String uploadId, List<Future<CompletedPart>> parts) {

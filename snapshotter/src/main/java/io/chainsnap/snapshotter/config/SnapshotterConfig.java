@@ -20,6 +20,10 @@ public interface SnapshotterConfig {
   /** Bearer token the REST trigger requires; no token configured means the trigger is closed. */
   Optional<String> requestToken();
 
+  /** {@code snapshot-requested} events older than this are ignored (stale requests). */
+  @WithDefault("PT1H")
+  Duration requestMaxAge();
+
   /** Where archives are written and served from until they are published. */
   Staging staging();
 

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Takes one snapshot of one target with the {@code stop} strategy: health gate, isolate the node
@@ -49,6 +50,7 @@ public class SnapshotService {
   private final SnapshotEvents events;
   private final StagingUrls stagingUrls;
   private final MeterRegistry metrics;
+  private final StoppedMarker stoppedMarker;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
   private final Map<String, String> nodeFailures = new ConcurrentHashMap<>();
@@ -59,7 +61,9 @@ public class SnapshotService {
       HealthGate gate,
       SnapshotEvents events,
       StagingUrls stagingUrls,
+      StoppedMarker stoppedMarker,
       MeterRegistry metrics) {
+    this.stoppedMarker = stoppedMarker;
     this.config = config;
     this.targets = targets;
     this.gate = gate;
@@ -91,9 +95,12 @@ public class SnapshotService {
       throw new SnapshotRefusedException(
           "busy", "a snapshot of " + node.name() + " is already running");
     }
+    MDC.put("target", node.name());
     try {
       return run(node, trigger);
     } finally {
+      MDC.remove("snapshotId");
+      MDC.remove("target");
       lock.unlock();
     }
   }
@@ -120,34 +127,43 @@ public class SnapshotService {
     }
     Instant takenAt = Instant.now();
     String snapshotId = snapshotId(node, takenAt, tip.height());
+    MDC.put("snapshotId", snapshotId);
     Path dir = config.staging().dir().resolve(snapshotId);
     Path archive = dir.resolve("snapshot.tar.zst");
     Path partial = dir.resolve("snapshot.tar.zst.partial");
 
     long downSince = System.nanoTime();
-    ArchiveManifest manifest;
-    long downtimeMillis;
+    ArchiveManifest manifest = null;
+    RuntimeException failure = null;
     boolean nodeStopped = false;
     try {
       Files.createDirectories(dir);
+      stoppedMarker.set(node, snapshotId);
       node.controller().stop();
       nodeStopped = true;
       LOG.infof(
           "%s stopped at height %d, archiving %s", node.name(), tip.height(), node.chainDir());
       manifest = writeArchive(node, partial);
     } catch (IOException e) {
-      deleteQuietly(dir);
-      throw new UncheckedIOException("cannot write staging " + dir, e);
+      failure = new UncheckedIOException("cannot write staging " + dir, e);
     } catch (RuntimeException e) {
-      deleteQuietly(dir);
-      throw e;
-    } finally {
-      if (nodeStopped) {
-        restart(node);
+      failure = e;
+    }
+    // whatever happened above, the node serves again before anything else is done
+    try {
+      resume(node, nodeStopped);
+      stoppedMarker.clear(node);
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
       } else {
-        node.adapter().setNetworkActive(true);
+        failure.addSuppressed(e);
       }
-      downtimeMillis = (System.nanoTime() - downSince) / 1_000_000;
+    }
+    long downtimeMillis = (System.nanoTime() - downSince) / 1_000_000;
+    if (failure != null) {
+      deleteQuietly(dir);
+      throw failure;
     }
 
     try {
@@ -207,7 +223,8 @@ public class SnapshotService {
       deleteQuietly(dir);
       throw new UncheckedIOException("cannot finish staging " + dir, e);
     } catch (RuntimeException e) {
-      deleteQuietly(dir);
+      // the event may have reached the broker all the same: keep the staged files for the
+      // publisher; staging cleanup removes them once the snapshot is published or rejected
       failed(node, "emit");
       throw e;
     }
@@ -235,12 +252,20 @@ public class SnapshotService {
     }
   }
 
-  /** Starts the node again; a node that will not come back is the worst outcome, so say it loud. */
-  private void restart(SourceNode node) {
+  /**
+   * Brings the node back to serving: started again if it was stopped (or is not running), its
+   * network switched back on otherwise. A node that will not come back is the worst outcome, so it
+   * is logged loudly, counted, and turns readiness DOWN.
+   */
+  void resume(SourceNode node, boolean stopped) {
     try {
-      node.controller().start();
+      if (stopped || !node.controller().isRunning()) {
+        node.controller().start();
+        LOG.infof("%s started again", node.name());
+      } else {
+        node.adapter().setNetworkActive(true);
+      }
       nodeFailures.remove(node.name());
-      LOG.infof("%s started again", node.name());
     } catch (RuntimeException e) {
       nodeFailures.put(node.name(), String.valueOf(e.getMessage()));
       failed(node, "restart");

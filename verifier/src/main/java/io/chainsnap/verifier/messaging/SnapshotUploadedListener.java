@@ -19,6 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Verifies every uploaded snapshot and emits the result; the offset is committed only after the
@@ -65,10 +66,15 @@ public class SnapshotUploadedListener {
           "%s already verified by this instance: skipping the redelivery", uploaded.snapshotId());
       return;
     }
-    EventData result = verifier.verify(uploaded);
-    Emitter<String> emitter =
-        EventType.of(result.getClass()) == EventType.SNAPSHOT_VERIFIED ? verified : rejected;
-    KafkaEvents.sendAndAwait(emitter, source, result, ACK_TIMEOUT);
-    done.add(uploaded.snapshotId());
+    MDC.put("snapshotId", uploaded.snapshotId());
+    try {
+      EventData result = verifier.verify(uploaded);
+      Emitter<String> emitter =
+          EventType.of(result.getClass()) == EventType.SNAPSHOT_VERIFIED ? verified : rejected;
+      KafkaEvents.sendAndAwait(emitter, source, result, ACK_TIMEOUT);
+      done.add(uploaded.snapshotId());
+    } finally {
+      MDC.remove("snapshotId");
+    }
   }
 }

@@ -13,6 +13,7 @@ import io.chainsnap.events.SnapshotUploaded;
 import io.chainsnap.events.SnapshotVerified;
 import io.chainsnap.verifier.config.VerifierConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,11 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,7 +61,19 @@ public class VerifyService {
     this.metrics = metrics;
   }
 
-  /** Verifies {@code uploaded}; returns the verified or rejected event to emit. */
+  /**
+   * Verifies {@code uploaded}; returns the verified or rejected event to emit. Only faults of the
+   * snapshot reject it; the verifier's own trouble (network, disk, configuration) throws, is
+   * retried, and in the end sends the event to the dead-letter topic instead.
+   */
+  @Retry(
+      maxRetries = 3,
+      delay = 10,
+      delayUnit = ChronoUnit.SECONDS,
+      maxDuration = 6,
+      durationUnit = ChronoUnit.HOURS,
+      retryOn = TransientVerificationException.class)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.MINUTES)
   public EventData verify(SnapshotUploaded uploaded) {
     Path scratch = config.workDir().resolve(uploaded.snapshotId() + "-" + UUID.randomUUID());
     long started = System.nanoTime();
@@ -167,7 +182,8 @@ public class VerifyService {
     } catch (ArchiveException e) {
       throw new Rejection("extract", "snapshot.json refused: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new Rejection("download", "cannot read " + uploaded.manifestUrl() + ": " + e, e);
+      throw new TransientVerificationException(
+          "cannot read " + uploaded.manifestUrl() + ": " + e, e);
     }
     if (!metadata.snapshotId().equals(uploaded.snapshotId())
         || !metadata.archive().sha256().equals(uploaded.sha256())
@@ -181,8 +197,7 @@ public class VerifyService {
       Files.createDirectories(chainDir);
       long free = Files.getFileStore(chainDir).getUsableSpace();
       if (free < metadata.archive().contentSize()) {
-        throw new Rejection(
-            "extract",
+        throw new IllegalStateException(
             "scratch space has "
                 + free
                 + " bytes free, the snapshot needs "
@@ -196,15 +211,15 @@ public class VerifyService {
     try (InputStream archive = download(uploaded.archiveUrl())) {
       reader.extract(archive, metadata.archive(), chainDir);
     } catch (ArchiveException e) {
-      String stage =
-          switch (e.kind()) {
-            case CORRUPT -> "checksum";
-            case IO -> "download";
-            default -> "extract";
-          };
-      throw new Rejection(stage, e.getMessage(), e);
+      if (e.kind() == ArchiveException.Kind.IO) {
+        throw new TransientVerificationException(
+            "restore of " + uploaded.archiveUrl() + " interrupted: " + e.getMessage(), e);
+      }
+      throw new Rejection(
+          e.kind() == ArchiveException.Kind.CORRUPT ? "checksum" : "extract", e.getMessage(), e);
     } catch (IOException e) {
-      throw new Rejection("download", "cannot download " + uploaded.archiveUrl() + ": " + e, e);
+      throw new TransientVerificationException(
+          "cannot download " + uploaded.archiveUrl() + ": " + e, e);
     }
   }
 
@@ -224,7 +239,12 @@ public class VerifyService {
     }
     if (response.statusCode() != 200) {
       response.body().close();
-      throw new Rejection("download", url + " answered HTTP " + response.statusCode());
+      if (response.statusCode() >= 400 && response.statusCode() < 500) {
+        // what operators would get too: the published object is missing or not public
+        throw new Rejection("download", url + " answered HTTP " + response.statusCode());
+      }
+      throw new TransientVerificationException(
+          url + " answered HTTP " + response.statusCode(), null);
     }
     return response.body();
   }
