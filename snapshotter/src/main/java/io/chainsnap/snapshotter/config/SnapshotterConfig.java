@@ -80,6 +80,21 @@ public interface SnapshotterConfig {
     @WithDefault("off")
     String cron();
 
+    /**
+     * How the node is quiesced: {@code stop} (stop, archive, start: down for the whole archive
+     * time) or {@code pause-checkpoint} (flush, freeze, checkpoint the data dir in seconds, thaw,
+     * then archive the checkpoint while the node runs).
+     */
+    @WithDefault("stop")
+    String quiesce();
+
+    /**
+     * Longest a node may stay frozen with {@code pause-checkpoint}: past it, a watchdog process
+     * resumes the node even if this agent is gone (killed, crashed).
+     */
+    @WithDefault("PT30S")
+    Duration maxPause();
+
     /** The node and how to control it. */
     Node node();
 

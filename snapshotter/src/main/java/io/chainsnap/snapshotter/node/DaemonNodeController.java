@@ -2,6 +2,7 @@ package io.chainsnap.snapshotter.node;
 
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Controls a Bitcoin Core family node run as a daemon by this agent: RPC {@code stop} (SIGTERM as a
@@ -33,5 +34,10 @@ public final class DaemonNodeController implements NodeController {
   @Override
   public boolean isRunning() {
     return daemon.isRunning();
+  }
+
+  @Override
+  public Optional<Long> pid() {
+    return daemon.pid();
   }
 }

@@ -1,5 +1,7 @@
 package io.chainsnap.snapshotter.node;
 
+import java.util.Optional;
+
 /** Stops and starts one source node. Implementations: one per way a node is run. */
 public interface NodeController {
 
@@ -11,4 +13,9 @@ public interface NodeController {
 
   /** True while the node's process runs. */
   boolean isRunning();
+
+  /** The node's process id, when this controller knows it (needed to freeze the node). */
+  default Optional<Long> pid() {
+    return Optional.empty();
+  }
 }

@@ -51,6 +51,7 @@ public class SnapshotService {
   private final StagingUrls stagingUrls;
   private final MeterRegistry metrics;
   private final StoppedMarker stoppedMarker;
+  private final Checkpointer checkpointer;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
   private final Map<String, String> nodeFailures = new ConcurrentHashMap<>();
@@ -62,8 +63,10 @@ public class SnapshotService {
       SnapshotEvents events,
       StagingUrls stagingUrls,
       StoppedMarker stoppedMarker,
+      Checkpointer checkpointer,
       MeterRegistry metrics) {
     this.stoppedMarker = stoppedMarker;
+    this.checkpointer = checkpointer;
     this.config = config;
     this.targets = targets;
     this.gate = gate;
@@ -116,11 +119,14 @@ public class SnapshotService {
     checkStagingSpace(node);
     LOG.infof("snapshot of %s started (%s)", node.name(), trigger);
 
-    // No new blocks while we read the tip and stop: the tip we record is the tip on disk.
+    boolean pause = node.config().quiesce().equals("pause-checkpoint");
+    // No new blocks while we read the tip and quiesce: the tip we record is the tip on disk.
     node.adapter().setNetworkActive(false);
     ChainStatus tip;
     try {
-      tip = node.adapter().status();
+      // a pause copies files as they are: the node writes its state first, and we take the tip
+      // that write describes
+      tip = pause ? node.adapter().flush() : node.adapter().status();
     } catch (RuntimeException e) {
       node.adapter().setNetworkActive(true);
       throw e;
@@ -131,41 +137,13 @@ public class SnapshotService {
     Path dir = config.staging().dir().resolve(snapshotId);
     Path archive = dir.resolve("snapshot.tar.zst");
     Path partial = dir.resolve("snapshot.tar.zst.partial");
-
-    long downSince = System.nanoTime();
-    ArchiveManifest manifest = null;
-    RuntimeException failure = null;
-    boolean nodeStopped = false;
-    try {
-      Files.createDirectories(dir);
-      stoppedMarker.set(node, snapshotId);
-      node.controller().stop();
-      nodeStopped = true;
-      LOG.infof(
-          "%s stopped at height %d, archiving %s", node.name(), tip.height(), node.chainDir());
-      manifest = writeArchive(node, partial);
-    } catch (IOException e) {
-      failure = new UncheckedIOException("cannot write staging " + dir, e);
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    // whatever happened above, the node serves again before anything else is done
-    try {
-      resume(node, nodeStopped);
-      stoppedMarker.clear(node);
-    } catch (RuntimeException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    long downtimeMillis = (System.nanoTime() - downSince) / 1_000_000;
-    if (failure != null) {
-      deleteQuietly(dir);
-      throw failure;
-    }
-
+    String quiesce = node.config().quiesce();
+    Capture capture =
+        pause
+            ? captureByPause(node, dir, partial, tip)
+            : captureByStop(node, dir, partial, snapshotId, tip);
+    ArchiveManifest manifest = capture.manifest();
+    long downtimeMillis = capture.downtimeMillis();
     try {
       Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
       SnapshotMetadata metadata =
@@ -179,7 +157,7 @@ public class SnapshotService {
               tip.height(),
               tip.bestBlockHash(),
               takenAt,
-              "stop",
+              quiesce,
               downtimeMillis,
               manifest);
       byte[] json = metadata.toJson();
@@ -192,7 +170,7 @@ public class SnapshotService {
               tip.bestBlockHash(),
               tip.clientVersion(),
               takenAt,
-              "stop",
+              quiesce,
               downtimeMillis,
               new ArchiveRef(
                   stagingUrls.url(snapshotId, "snapshot.tar.zst"),
@@ -206,7 +184,7 @@ public class SnapshotService {
                   manifest.formatVersion()));
       events.created(event);
       long durationMillis = (System.nanoTime() - started) / 1_000_000;
-      record(node, manifest, downtimeMillis, durationMillis);
+      record(node, quiesce, manifest, downtimeMillis, durationMillis);
       LOG.infof(
           "snapshot %s of %s done: height %d, %d files, %d -> %d bytes, node down %d ms, %d ms in"
               + " all",
@@ -230,7 +208,101 @@ public class SnapshotService {
     }
   }
 
-  private ArchiveManifest writeArchive(SourceNode node, Path partial) throws IOException {
+  /** What quiescing and archiving produced. */
+  private record Capture(ArchiveManifest manifest, long downtimeMillis) {}
+
+  /** {@code stop}: stop the node, archive its data dir, start it (always). */
+  private Capture captureByStop(
+      SourceNode node, Path dir, Path partial, String snapshotId, ChainStatus tip) {
+    long downSince = System.nanoTime();
+    ArchiveManifest manifest = null;
+    RuntimeException failure = null;
+    boolean nodeStopped = false;
+    try {
+      Files.createDirectories(dir);
+      stoppedMarker.set(node, snapshotId);
+      node.controller().stop();
+      nodeStopped = true;
+      LOG.infof(
+          "%s stopped at height %d, archiving %s", node.name(), tip.height(), node.chainDir());
+      manifest = writeArchive(node, node.chainDir(), partial);
+    } catch (IOException e) {
+      failure = new UncheckedIOException("cannot write staging " + dir, e);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // whatever happened above, the node serves again before anything else is done
+    failure = resumeAfter(node, nodeStopped, failure);
+    if (failure == null) {
+      stoppedMarker.clear(node);
+    }
+    long downtimeMillis = (System.nanoTime() - downSince) / 1_000_000;
+    if (failure != null) {
+      deleteQuietly(dir);
+      throw failure;
+    }
+    return new Capture(manifest, downtimeMillis);
+  }
+
+  /**
+   * {@code pause-checkpoint}: freeze the node for a checkpoint of its data dir (seconds), thaw it,
+   * then archive the checkpoint while the node runs on.
+   */
+  private Capture captureByPause(SourceNode node, Path dir, Path partial, ChainStatus tip) {
+    Checkpointer.Checkpoint checkpoint = null;
+    RuntimeException failure = null;
+    try {
+      Files.createDirectories(dir);
+      checkpoint = checkpointer.take(node, config.staging().dir());
+    } catch (IOException e) {
+      failure = new UncheckedIOException("cannot write staging " + dir, e);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    failure = resumeAfter(node, false, failure);
+    if (failure != null) {
+      deleteQuietly(dir);
+      if (checkpoint != null) {
+        Checkpointer.deleteTree(checkpoint.dir());
+      }
+      throw failure;
+    }
+    LOG.infof(
+        "%s checkpointed at height %d (frozen %d ms), archiving the checkpoint",
+        node.name(),
+        tip.height(),
+        checkpoint.frozenMillis());
+    try {
+      return new Capture(
+          writeArchive(node, checkpoint.dir(), partial), checkpoint.frozenMillis());
+    } catch (IOException e) {
+      deleteQuietly(dir);
+      throw new UncheckedIOException("cannot write staging " + dir, e);
+    } catch (RuntimeException e) {
+      deleteQuietly(dir);
+      throw e;
+    } finally {
+      Checkpointer.deleteTree(checkpoint.dir());
+    }
+  }
+
+  /** Resumes the node; a failure to resume joins (or becomes) the run's failure. */
+  private RuntimeException resumeAfter(
+      SourceNode node, boolean stopped, RuntimeException failure) {
+    try {
+      resume(node, stopped);
+      return failure;
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        return e;
+      }
+      failure.addSuppressed(e);
+      return failure;
+    }
+  }
+
+  private ArchiveManifest writeArchive(SourceNode node, Path source, Path partial)
+      throws IOException {
     SnapshotterConfig.Archive settings = config.archive();
     ArchiveWriter writer =
         ArchiveWriter.builder()
@@ -244,7 +316,7 @@ public class SnapshotService {
             .progress(new ProgressLog(node.name()))
             .build();
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20)) {
-      return writer.write(node.chainDir(), out);
+      return writer.write(source, out);
     } catch (RuntimeException | IOException e) {
       failed(node, "archive");
       LOG.errorf(e, "archiving %s failed", node.name());
@@ -343,13 +415,17 @@ public class SnapshotService {
   }
 
   private void record(
-      SourceNode node, ArchiveManifest manifest, long downtimeMillis, long durationMillis) {
+      SourceNode node,
+      String quiesce,
+      ArchiveManifest manifest,
+      long downtimeMillis,
+      long durationMillis) {
     Tags tags = Tags.of("target", node.name());
     metrics
         .timer("chainsnap.snapshot.duration", tags)
         .record(java.time.Duration.ofMillis(durationMillis));
     metrics
-        .timer("chainsnap.snapshot.node.downtime", tags.and("strategy", "stop"))
+        .timer("chainsnap.snapshot.node.downtime", tags.and("strategy", quiesce))
         .record(java.time.Duration.ofMillis(downtimeMillis));
     metrics.summary("chainsnap.snapshot.compressed.bytes", tags).record(manifest.compressedSize());
     metrics.counter("chainsnap.snapshot.created", tags).increment();

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 public class Targets {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final Set<String> MODES = Set.of("archive", "full", "pruned");
+  private static final Set<String> QUIESCE = Set.of("stop", "pause-checkpoint");
   private static final Set<String> NETWORKS = Set.of("main", "test", "regtest", "signet");
 
   private final Map<String, SourceNode> nodes = new LinkedHashMap<>();
@@ -42,6 +43,10 @@ public class Targets {
     require(NAME.matcher(target.chain()).matches(), prefix + "chain", "must match " + NAME);
     require(NAME.matcher(target.network()).matches(), prefix + "network", "must match " + NAME);
     require(MODES.contains(target.mode()), prefix + "mode", "must be one of " + MODES);
+    require(
+        QUIESCE.contains(target.quiesce()), prefix + "quiesce", "must be one of " + QUIESCE);
+    require(
+        target.maxPause().toMillis() >= 1000, prefix + "max-pause", "must be at least 1 second");
     SnapshotterConfig.Node node = target.node();
     require(
         node.adapter().equals("bitcoin-core"),

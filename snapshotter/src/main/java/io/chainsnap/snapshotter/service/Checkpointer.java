@@ -1,0 +1,155 @@
+package io.chainsnap.snapshotter.service;
+
+import io.chainsnap.snapshotter.node.PauseWatchdog;
+import io.chainsnap.snapshotter.node.Signals;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes a crash-consistent checkpoint of a frozen node's data dir in seconds: files that are
+ * never modified in place are hard-linked (LevelDB tables, all block and undo files but the
+ * newest), everything else is copied. The node is frozen with SIGSTOP only for that, with a
+ * watchdog process ready to SIGCONT it should this agent die, and thawed in a finally block.
+ */
+@ApplicationScoped
+public class Checkpointer {
+  private static final Logger LOG = Logger.getLogger(Checkpointer.class);
+  private static final Pattern BLOCK_FILE = Pattern.compile("(?:.*/)?(blk|rev)(\\d+)\\.dat");
+
+  private final MeterRegistry metrics;
+
+  public Checkpointer(MeterRegistry metrics) {
+    this.metrics = metrics;
+  }
+
+  /**
+   * A checkpoint.
+   *
+   * @param dir where it is (delete it after archiving)
+   * @param frozenMillis how long the node was frozen
+   * @param linked files hard-linked
+   * @param copied files copied
+   * @param copiedBytes bytes copied while frozen
+   */
+  public record Checkpoint(Path dir, long frozenMillis, int linked, int copied, long copiedBytes) {}
+
+  /** Freezes {@code node}, checkpoints its data dir next to it, thaws it. */
+  public Checkpoint take(SourceNode node, Path watchdogDir) {
+    long pid =
+        node.controller()
+            .pid()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "pause-checkpoint needs the node's pid; its controller does not know it"));
+    Path source = node.chainDir();
+    Path checkpoint = source.resolveSibling(".chainsnap-checkpoint-" + node.name());
+    deleteTree(checkpoint);
+    int linked = 0;
+    int copied = 0;
+    long copiedBytes = 0;
+    long frozenAt;
+    long thawedAt;
+    try (PauseWatchdog watchdog =
+        PauseWatchdog.arm(
+            pid, node.config().maxPause(), watchdogDir, watchdogDir.resolve("watchdog.log"))) {
+      Signals.stop(pid);
+      frozenAt = System.nanoTime();
+      try {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(source)) {
+          walk.filter(Files::isRegularFile).forEach(files::add);
+        }
+        int newestBlk = newest(files, source, "blk");
+        int newestRev = newest(files, source, "rev");
+        for (Path file : files) {
+          String relative = source.relativize(file).toString().replace('\\', '/');
+          if (!node.include().test(relative)) {
+            continue;
+          }
+          Path target = checkpoint.resolve(relative);
+          Files.createDirectories(target.getParent());
+          if (immutable(relative, newestBlk, newestRev) && link(file, target)) {
+            linked++;
+          } else {
+            Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+            copied++;
+            copiedBytes += Files.size(target);
+          }
+        }
+      } finally {
+        Signals.resume(pid);
+        thawedAt = System.nanoTime();
+      }
+    } catch (IOException e) {
+      deleteTree(checkpoint);
+      throw new UncheckedIOException("checkpoint of " + source + " failed", e);
+    } catch (RuntimeException e) {
+      deleteTree(checkpoint);
+      throw e;
+    }
+    long frozenMillis = (thawedAt - frozenAt) / 1_000_000;
+    metrics.counter("chainsnap.snapshot.checkpoint.copied.bytes", "target", node.name()).increment(copiedBytes);
+    LOG.infof(
+        "%s frozen %d ms: %d files hard-linked, %d copied (%d bytes)",
+        node.name(), frozenMillis, linked, copied, copiedBytes);
+    return new Checkpoint(checkpoint, frozenMillis, linked, copied, copiedBytes);
+  }
+
+  /** Files the node never rewrites in place: LevelDB tables, and closed block and undo files. */
+  static boolean immutable(String relative, int newestBlk, int newestRev) {
+    if (relative.endsWith(".ldb") || relative.endsWith(".sst")) {
+      return true;
+    }
+    Matcher m = BLOCK_FILE.matcher(relative);
+    if (m.matches() && relative.startsWith("blocks/")) {
+      int number = Integer.parseInt(m.group(2));
+      return m.group(1).equals("blk") ? number < newestBlk : number < newestRev;
+    }
+    return false;
+  }
+
+  private static int newest(List<Path> files, Path source, String kind) {
+    int newest = -1;
+    for (Path file : files) {
+      Matcher m = BLOCK_FILE.matcher(source.relativize(file).toString());
+      if (m.matches() && m.group(1).equals(kind)) {
+        newest = Math.max(newest, Integer.parseInt(m.group(2)));
+      }
+    }
+    return newest;
+  }
+
+  private static boolean link(Path file, Path target) throws IOException {
+    try {
+      Files.createLink(target, file);
+      return true;
+    } catch (FileSystemException | UnsupportedOperationException e) {
+      return false; // another file system: copy instead
+    }
+  }
+
+  /** Deletes a checkpoint (hard links only drop a name: the node's files stay). */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warnf("cannot delete checkpoint %s: %s", dir, e.getMessage());
+    }
+  }
+}
