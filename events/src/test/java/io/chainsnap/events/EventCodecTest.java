@@ -62,7 +62,8 @@ class EventCodecTest {
             ID, TARGET, "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", NOW),
         new SnapshotVerified(ID, TARGET, 503, HASH, "http://127.0.0.1/x", 100, 200, NOW),
         new SnapshotRejected(ID, TARGET, "http://127.0.0.1/x", "checksum", "chunk 0 differs", NOW),
-        new SnapshotPublished(ID, TARGET, "http://127.0.0.1/index.json", 4, ID, NOW));
+        new SnapshotPublished(ID, TARGET, "http://127.0.0.1/index.json", 4, ID, NOW),
+        new SnapshotSkipped("ltc-regtest", TARGET, "schedule", "syncing", "node is syncing", NOW));
   }
 
   @Test

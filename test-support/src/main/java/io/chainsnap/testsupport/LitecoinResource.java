@@ -9,17 +9,27 @@ import java.util.Map;
 
 /**
  * Quarkus test resource: a real litecoind regtest node with a deterministic chain of {@value
- * #INITIAL_BLOCKS} blocks, in a temporary directory. Its settings are exposed as {@code
- * chainsnap.test.litecoin.*} properties for {@code application.properties} to reference.
+ * #INITIAL_BLOCKS} blocks (init arg {@code blocks}), in a temporary directory. Its settings are
+ * exposed as {@code chainsnap.test.<name>.*} properties for {@code application.properties} to
+ * reference; {@code name} is an init arg, {@code litecoin} by default, so a test can run a second
+ * node (a reference) beside the first.
  */
 public class LitecoinResource implements QuarkusTestResourceLifecycleManager {
   /** Blocks mined before the tests start. */
   public static final int INITIAL_BLOCKS = 200;
 
-  private static volatile LitecoinNode current;
+  private static final Map<String, LitecoinNode> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
 
   private LitecoinNode node;
   private Path dir;
+  private String name = "litecoin";
+  private int blocks = INITIAL_BLOCKS;
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    name = initArgs.getOrDefault("name", name);
+    blocks = Integer.parseInt(initArgs.getOrDefault("blocks", String.valueOf(blocks)));
+  }
 
   @Override
   public Map<String, String> start() {
@@ -29,15 +39,32 @@ public class LitecoinResource implements QuarkusTestResourceLifecycleManager {
       throw new UncheckedIOException(e);
     }
     node = LitecoinNode.start(dir.resolve("node"), 0);
-    node.mineTo(INITIAL_BLOCKS);
-    current = node;
-    return Map.of(
-        "chainsnap.test.litecoin.binary", Components.litecoind().toString(),
-        "chainsnap.test.litecoin.data-dir", node.dataDir().toString(),
-        "chainsnap.test.litecoin.rpc-port", String.valueOf(node.rpcPort()),
-        "chainsnap.test.litecoin.rpc-user", LitecoinNode.RPC_USER,
-        "chainsnap.test.litecoin.rpc-password", LitecoinNode.RPC_PASSWORD,
-        "chainsnap.test.litecoin.args", String.join(",", LitecoinNode.regtestArgs()));
+    node.mineTo(blocks);
+    RUNNING.put(name, node);
+    String p = "chainsnap.test." + name + ".";
+    Map<String, String> props = new java.util.LinkedHashMap<>();
+    props.put(p + "binary", Components.litecoind().toString());
+    props.put(p + "data-dir", node.dataDir().toString());
+    props.put(p + "rpc-port", String.valueOf(node.rpcPort()));
+    props.put(p + "rpc-url", "http://127.0.0.1:" + node.rpcPort() + "/");
+    props.put(p + "rpc-user", LitecoinNode.RPC_USER);
+    props.put(p + "rpc-password", LitecoinNode.RPC_PASSWORD);
+    props.put(p + "args", String.join(",", LitecoinNode.regtestArgs()));
+    // shell hooks an operator could write for this node (the exec controller's commands)
+    String pidFile = node.daemon().config().chainDir().resolve("chainsnap-node.pid").toString();
+    props.put(p + "start-command", String.join(" ", node.daemon().command()));
+    props.put(
+        p + "stop-command",
+        "curl -fsS --user "
+            + LitecoinNode.RPC_USER
+            + ":"
+            + LitecoinNode.RPC_PASSWORD
+            + " --data '{\"method\":\"stop\",\"params\":[]}' http://127.0.0.1:"
+            + node.rpcPort()
+            + "/ >/dev/null");
+    props.put(p + "status-command", "test -e " + pidFile + " && kill -0 $(cat " + pidFile + ")");
+    props.put(p + "pid-command", "cat " + pidFile);
+    return props;
   }
 
   @Override
@@ -47,17 +74,22 @@ public class LitecoinResource implements QuarkusTestResourceLifecycleManager {
         node.close();
       }
     } finally {
-      current = null;
+      RUNNING.remove(name, node);
       node = null;
       Components.deleteRecursively(dir);
     }
   }
 
-  /** The running node (same class loader as the resource). */
+  /** The running node named {@code litecoin} (same class loader as the resource). */
   public static LitecoinNode node() {
-    LitecoinNode node = current;
+    return node("litecoin");
+  }
+
+  /** The running node of that name. */
+  public static LitecoinNode node(String name) {
+    LitecoinNode node = RUNNING.get(name);
     if (node == null) {
-      throw new IllegalStateException("no LitecoinResource node is running");
+      throw new IllegalStateException("no LitecoinResource node named " + name + " is running");
     }
     return node;
   }

@@ -121,6 +121,8 @@ public final class LocalPipeline implements AutoCloseable {
         props.put(target + "chain", "litecoin");
         props.put(target + "network", "regtest");
         props.put(target + "mode", "full");
+        // seconds of node downtime instead of the whole archive time; verified like any other
+        props.put(target + "quiesce", "pause-checkpoint");
         props.put(target + "health.min-peers", "0");
         props.put(target + "node.binary", Components.litecoind().toString());
         props.put(target + "node.data-dir", litecoin.dataDir().toString());

@@ -108,31 +108,65 @@ public interface SnapshotterConfig {
     Health health();
   }
 
-  /** The node process and its RPC endpoint (Bitcoin Core family daemons). */
+  /** The node: how to read its status (adapter) and how to stop and start it (controller). */
   interface Node {
-    /** Chain adapter: {@code bitcoin-core} (bitcoind, litecoind). */
+    /**
+     * Chain adapter: {@code bitcoin-core} (bitcoind, litecoind), {@code monero}, {@code ethereum},
+     * {@code near}, {@code substrate}, {@code tezos}, {@code cometbft}.
+     */
     @WithDefault("bitcoin-core")
     String adapter();
 
-    /** Node binary, e.g. {@code /usr/lib/litecoin/litecoind}. */
-    Path binary();
+    /**
+     * How the node is stopped and started: {@code daemon} (this agent runs a Bitcoin Core family
+     * binary as a daemon), {@code exec} (your commands), {@code systemd} (a unit), {@code
+     * kubernetes} (scale a StatefulSet with kubectl).
+     */
+    @WithDefault("daemon")
+    String controller();
 
-    /** The node's {@code -datadir}. */
+    /** RPC endpoint; empty: {@code http://127.0.0.1:<rpc-port>/}. */
+    Optional<String> rpcUrl();
+
+    /** Node binary, e.g. {@code /usr/lib/litecoin/litecoind} (controller {@code daemon}). */
+    Optional<Path> binary();
+
+    /** The node's data dir ({@code -datadir} for {@code daemon}). */
     Path dataDir();
+
+    /**
+     * The directory a snapshot captures; empty: the network's directory under the data dir for
+     * {@code daemon} (e.g. {@code regtest/}), the data dir itself otherwise.
+     */
+    Optional<Path> chainDir();
+
+    /** Commands of the {@code exec} controller. */
+    Exec exec();
+
+    /** The unit of the {@code systemd} controller. */
+    Optional<String> systemdUnit();
+
+    /** The StatefulSet of the {@code kubernetes} controller. */
+    Optional<String> kubernetesStatefulset();
+
+    /** Its namespace. */
+    @WithDefault("default")
+    String kubernetesNamespace();
 
     /** The node's network flag: {@code main}, {@code test} or {@code regtest}. */
     @WithName("chain-network")
     @WithDefault("main")
     String chainNetwork();
 
-    /** RPC port on 127.0.0.1. */
+    /** RPC port on 127.0.0.1 (used when {@code rpc-url} is empty). */
+    @WithDefault("0")
     int rpcPort();
 
     /** RPC user. */
-    String rpcUser();
+    Optional<String> rpcUser();
 
     /** RPC password. */
-    String rpcPassword();
+    Optional<String> rpcPassword();
 
     /** Further node arguments, exactly as the node is normally started. */
     Optional<List<String>> args();
@@ -146,10 +180,41 @@ public interface SnapshotterConfig {
     Duration startTimeout();
   }
 
+  /** Shell commands (run with {@code sh -c}) that control a node. */
+  interface Exec {
+    /** Stops the node; returns once it has exited. */
+    Optional<String> stop();
+
+    /** Starts the node (may return before it answers: the agent waits for its RPC). */
+    Optional<String> start();
+
+    /** Exits 0 while the node runs. */
+    Optional<String> status();
+
+    /** Prints the node's process id (needed by {@code pause-checkpoint}). */
+    Optional<String> pid();
+  }
+
   /** Health gate. */
   interface Health {
     /** Fewest connected peers a node may have to be snapshotted (0 for an isolated regtest). */
     @WithDefault("1")
     int minPeers();
+
+    /**
+     * An independent node of the same chain (same adapter) to compare heights with; empty: no
+     * comparison.
+     */
+    Optional<String> referenceUrl();
+
+    /** RPC user of the reference. */
+    Optional<String> referenceUser();
+
+    /** RPC password of the reference. */
+    Optional<String> referencePassword();
+
+    /** Most blocks the node may be behind the reference. */
+    @WithDefault("2")
+    long maxLag();
   }
 }

@@ -30,6 +30,32 @@ public class HealthGate {
       throw refuse(
           node, "peers", "node has " + status.peers() + " peers, the gate wants " + minPeers);
     }
+    if (node.reference().isPresent()) {
+      long referenceHeight;
+      try {
+        referenceHeight = node.reference().get().status().height();
+      } catch (ChainRpcException e) {
+        throw refuse(
+            node,
+            "lagging",
+            "reference node not answering, cannot show the node is not behind: " + e.getMessage());
+      }
+      long maxLag = node.config().health().maxLag();
+      if (referenceHeight - status.height() > maxLag) {
+        throw refuse(
+            node,
+            "lagging",
+            "node at "
+                + status.height()
+                + " is "
+                + (referenceHeight - status.height())
+                + " blocks behind the reference at "
+                + referenceHeight
+                + " (allowed: "
+                + maxLag
+                + ")");
+      }
+    }
     return status;
   }
 

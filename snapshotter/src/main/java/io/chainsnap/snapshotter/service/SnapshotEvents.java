@@ -1,6 +1,7 @@
 package io.chainsnap.snapshotter.service;
 
 import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotSkipped;
 import io.chainsnap.events.Topics;
 import io.chainsnap.events.kafka.KafkaEvents;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
@@ -15,12 +16,21 @@ public class SnapshotEvents {
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
 
   private final Emitter<String> created;
+  private final Emitter<String> skipped;
   private final String source;
 
   public SnapshotEvents(
-      @Channel(Topics.SNAPSHOT_CREATED) Emitter<String> created, SnapshotterConfig config) {
+      @Channel(Topics.SNAPSHOT_CREATED) Emitter<String> created,
+      @Channel(Topics.SNAPSHOT_SKIPPED) Emitter<String> skipped,
+      SnapshotterConfig config) {
     this.created = created;
+    this.skipped = skipped;
     this.source = config.eventSource();
+  }
+
+  /** Emits {@code snapshot-skipped}; returns once the broker has it. */
+  public void skipped(SnapshotSkipped event) {
+    KafkaEvents.sendAndAwait(skipped, source, event, ACK_TIMEOUT);
   }
 
   /** Emits {@code snapshot-created}; returns once the broker has it. */

@@ -1,5 +1,6 @@
 package io.chainsnap.snapshotter.service;
 
+import io.chainsnap.events.SnapshotSkipped;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +23,7 @@ public class SnapshotRunner {
 
   private final SnapshotService service;
   private final Targets targets;
+  private final SnapshotEvents events;
   private final ExecutorService executor =
       Executors.newCachedThreadPool(
           runnable -> {
@@ -31,9 +33,26 @@ public class SnapshotRunner {
           });
   private final Map<String, RunStatus> latest = new ConcurrentHashMap<>();
 
-  public SnapshotRunner(SnapshotService service, Targets targets) {
+  public SnapshotRunner(SnapshotService service, Targets targets, SnapshotEvents events) {
     this.service = service;
     this.targets = targets;
+    this.events = events;
+  }
+
+  /** A refusal is an event, not a silent no-op (besides the metric and the log line). */
+  private void skipped(String target, String trigger, SnapshotRefusedException e) {
+    targets
+        .get(target)
+        .ifPresent(
+            node -> {
+              try {
+                events.skipped(
+                    new SnapshotSkipped(
+                        target, node.target(), trigger, e.reason(), e.getMessage(), Instant.now()));
+              } catch (RuntimeException failure) {
+                LOG.warnf("could not emit snapshot-skipped for %s: %s", target, failure.getMessage());
+              }
+            });
   }
 
   /**
@@ -52,8 +71,12 @@ public class SnapshotRunner {
             (name, current) ->
                 current != null && current.state().equals("running") ? current : running);
     if (previous != running) {
-      throw new SnapshotRefusedException(
-          "busy", "a snapshot of " + target + " is already running since " + previous.startedAt());
+      SnapshotRefusedException busy =
+          new SnapshotRefusedException(
+              "busy",
+              "a snapshot of " + target + " is already running since " + previous.startedAt());
+      skipped(target, trigger, busy);
+      throw busy;
     }
     executor.submit(() -> run(running));
     return running;
@@ -76,6 +99,7 @@ public class SnapshotRunner {
               null));
     } catch (SnapshotRefusedException e) {
       latest.put(target, finished(running, "refused", e.getMessage()));
+      skipped(target, running.trigger(), e);
     } catch (RuntimeException e) {
       LOG.errorf(e, "snapshot of %s failed", target);
       latest.put(target, finished(running, "failed", String.valueOf(e.getMessage())));

@@ -5,6 +5,7 @@ import io.chainsnap.events.SnapshotTarget;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
 import io.chainsnap.snapshotter.node.NodeController;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -15,6 +16,7 @@ import java.util.function.Predicate;
  * @param target chain, network, mode
  * @param config the target's configuration
  * @param adapter reads the node's status
+ * @param reference an independent node of the same chain to compare heights with, if configured
  * @param controller stops and starts the node
  * @param chainDir the directory a snapshot captures
  * @param include accepts the relative paths that go into the archive
@@ -24,6 +26,7 @@ public record SourceNode(
     SnapshotTarget target,
     SnapshotterConfig.Target config,
     ChainAdapter adapter,
+    Optional<ChainAdapter> reference,
     NodeController controller,
     Path chainDir,
     Predicate<String> include) {}

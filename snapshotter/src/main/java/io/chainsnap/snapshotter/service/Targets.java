@@ -1,15 +1,20 @@
 package io.chainsnap.snapshotter.service;
 
-import io.chainsnap.chain.BitcoinCoreChainAdapter;
+import io.chainsnap.chain.ChainAdapter;
+import io.chainsnap.chain.ChainAdapters;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.events.SnapshotTarget;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
 import io.chainsnap.snapshotter.node.DaemonNodeController;
+import io.chainsnap.snapshotter.node.ExecNodeController;
+import io.chainsnap.snapshotter.node.NodeController;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +31,7 @@ public class Targets {
   private static final Set<String> MODES = Set.of("archive", "full", "pruned");
   private static final Set<String> QUIESCE = Set.of("stop", "pause-checkpoint");
   private static final Set<String> NETWORKS = Set.of("main", "test", "regtest", "signet");
+  private static final Set<String> CONTROLLERS = Set.of("daemon", "exec", "systemd", "kubernetes");
 
   private final Map<String, SourceNode> nodes = new LinkedHashMap<>();
 
@@ -49,35 +55,111 @@ public class Targets {
         target.maxPause().toMillis() >= 1000, prefix + "max-pause", "must be at least 1 second");
     SnapshotterConfig.Node node = target.node();
     require(
-        node.adapter().equals("bitcoin-core"),
+        ChainAdapters.NAMES.contains(node.adapter()),
         prefix + "node.adapter",
-        "unknown adapter '" + node.adapter() + "' (known: bitcoin-core)");
+        "unknown adapter '" + node.adapter() + "' (known: " + ChainAdapters.NAMES + ")");
     require(
-        NETWORKS.contains(node.chainNetwork()),
-        prefix + "node.chain-network",
-        "must be one of " + NETWORKS);
+        CONTROLLERS.contains(node.controller()),
+        prefix + "node.controller",
+        "must be one of " + CONTROLLERS);
     require(
-        Files.isExecutable(node.binary()),
-        prefix + "node.binary",
-        node.binary() + " is not an executable file");
-    require(node.rpcPort() > 0 && node.rpcPort() < 65536, prefix + "node.rpc-port", "not a port");
-    BitcoinCoreDaemon daemon =
-        new BitcoinCoreDaemon(
-            new BitcoinCoreDaemon.Config(
-                node.binary(),
-                node.dataDir(),
-                node.chainNetwork(),
-                node.rpcPort(),
-                node.rpcUser(),
-                node.rpcPassword(),
-                node.args().orElse(List.of())));
+        node.rpcUrl().isPresent() || (node.rpcPort() > 0 && node.rpcPort() < 65536),
+        prefix + "node.rpc-port",
+        "set node.rpc-url or a node.rpc-port");
+    URI rpc =
+        URI.create(node.rpcUrl().orElse("http://127.0.0.1:" + node.rpcPort() + "/"));
+    String user = node.rpcUser().orElse("");
+    String password = node.rpcPassword().orElse("");
+    ChainAdapter adapter =
+        ChainAdapters.create(node.adapter(), rpc, user, password, Duration.ofSeconds(60));
+    Optional<ChainAdapter> reference =
+        target
+            .health()
+            .referenceUrl()
+            .map(
+                url ->
+                    ChainAdapters.create(
+                        node.adapter(),
+                        URI.create(url),
+                        target.health().referenceUser().orElse(""),
+                        target.health().referencePassword().orElse(""),
+                        Duration.ofSeconds(30)));
+    NodeController controller;
+    Path chainDir = node.chainDir().orElse(node.dataDir());
+    switch (node.controller()) {
+      case "daemon" -> {
+        require(
+            node.adapter().equals("bitcoin-core"),
+            prefix + "node.controller",
+            "'daemon' runs Bitcoin Core family nodes only; use exec, systemd or kubernetes");
+        require(
+            NETWORKS.contains(node.chainNetwork()),
+            prefix + "node.chain-network",
+            "must be one of " + NETWORKS);
+        Path binary =
+            node.binary()
+                .orElseThrow(() -> invalid(prefix + "node.binary", "required by controller daemon"));
+        require(
+            Files.isExecutable(binary),
+            prefix + "node.binary",
+            binary + " is not an executable file");
+        BitcoinCoreDaemon daemon =
+            new BitcoinCoreDaemon(
+                new BitcoinCoreDaemon.Config(
+                    binary,
+                    node.dataDir(),
+                    node.chainNetwork(),
+                    rpc.getPort(),
+                    user,
+                    password,
+                    node.args().orElse(List.of())));
+        controller = new DaemonNodeController(daemon, node.stopTimeout(), node.startTimeout());
+        chainDir = node.chainDir().orElse(daemon.config().chainDir());
+      }
+      case "exec" -> {
+        SnapshotterConfig.Exec exec = node.exec();
+        controller =
+            new ExecNodeController(
+                exec.stop().orElseThrow(() -> invalid(prefix + "node.exec.stop", "required")),
+                exec.start().orElseThrow(() -> invalid(prefix + "node.exec.start", "required")),
+                exec.status().orElseThrow(() -> invalid(prefix + "node.exec.status", "required")),
+                exec.pid(),
+                adapter,
+                node.stopTimeout(),
+                node.startTimeout());
+      }
+      case "systemd" ->
+          controller =
+              ExecNodeController.systemd(
+                  node.systemdUnit()
+                      .orElseThrow(() -> invalid(prefix + "node.systemd-unit", "required")),
+                  adapter,
+                  node.stopTimeout(),
+                  node.startTimeout());
+      default -> {
+        require(
+            !target.quiesce().equals("pause-checkpoint"),
+            prefix + "quiesce",
+            "pause-checkpoint needs the node's process: not available with kubernetes");
+        controller =
+            ExecNodeController.kubernetes(
+                node.kubernetesStatefulset()
+                    .orElseThrow(
+                        () -> invalid(prefix + "node.kubernetes-statefulset", "required")),
+                node.kubernetesNamespace(),
+                adapter,
+                node.stopTimeout(),
+                node.startTimeout());
+      }
+    }
     return new SourceNode(
         name,
         new SnapshotTarget(target.chain(), target.network(), target.mode()),
         target,
-        new BitcoinCoreChainAdapter(daemon.rpc()),
-        new DaemonNodeController(daemon, node.stopTimeout(), node.startTimeout()),
-        daemon.config().chainDir(),
+        adapter,
+        reference,
+        controller,
+        chainDir,
         includeFilter(target.exclude()));
   }
 
@@ -103,8 +185,12 @@ public class Targets {
 
   private static void require(boolean ok, String property, String problem) {
     if (!ok) {
-      throw new IllegalArgumentException("invalid configuration " + property + ": " + problem);
+      throw invalid(property, problem);
     }
+  }
+
+  private static IllegalArgumentException invalid(String property, String problem) {
+    return new IllegalArgumentException("invalid configuration " + property + ": " + problem);
   }
 
   public Optional<SourceNode> get(String name) {

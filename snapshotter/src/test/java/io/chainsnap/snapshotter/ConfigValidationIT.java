@@ -1,0 +1,84 @@
+package io.chainsnap.snapshotter;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chainsnap.testsupport.Components;
+import io.chainsnap.testsupport.Ports;
+import io.chainsnap.testsupport.ServiceProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The built snapshotter refuses to start on invalid configuration, naming the property. */
+class ConfigValidationIT {
+  Path dir;
+
+  @BeforeEach
+  void dir() throws Exception {
+    dir = Files.createTempDirectory("chainsnap-config-");
+  }
+
+  @AfterEach
+  void clean() {
+    Components.deleteRecursively(dir);
+  }
+
+  Map<String, String> valid() {
+    Map<String, String> props = new LinkedHashMap<>();
+    String t = "snapshotter.targets.ltc.";
+    props.put("kafka.bootstrap.servers", "127.0.0.1:1");
+    props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
+    props.put(t + "chain", "litecoin");
+    props.put(t + "network", "regtest");
+    props.put(t + "node.binary", Components.litecoind().toString());
+    props.put(t + "node.data-dir", dir.resolve("node").toString());
+    props.put(t + "node.chain-network", "regtest");
+    props.put(t + "node.rpc-port", "19999");
+    return props;
+  }
+
+  void assertRefused(Map<String, String> props, String property) {
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                ServiceProcess.start(
+                        "snapshotter", Ports.free(), props, dir, dir.resolve("snapshotter.log"))
+                    .close());
+    assertTrue(e.getMessage().contains(property), e.getMessage());
+  }
+
+  @Test
+  void unknownModeIsNamed() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.targets.ltc.mode", "everything");
+    assertRefused(props, "snapshotter.targets.ltc.mode");
+  }
+
+  @Test
+  void unknownAdapterIsNamed() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.targets.ltc.node.adapter", "dogecoin-magic");
+    assertRefused(props, "snapshotter.targets.ltc.node.adapter");
+  }
+
+  @Test
+  void missingExecHookIsNamed() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.targets.ltc.node.controller", "exec");
+    props.put("snapshotter.targets.ltc.node.exec.start", "true");
+    assertRefused(props, "snapshotter.targets.ltc.node.exec.stop");
+  }
+
+  @Test
+  void badQuiesceIsNamed() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.targets.ltc.quiesce", "freeze-everything");
+    assertRefused(props, "snapshotter.targets.ltc.quiesce");
+  }
+}
