@@ -10,11 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
 
 /**
@@ -95,10 +100,30 @@ public final class BitcoinCoreDaemon {
     command.add("-rpcbind=127.0.0.1");
     command.add("-rpcallowip=127.0.0.1");
     command.add("-rpcport=" + config.rpcPort());
-    command.add("-rpcuser=" + config.rpcUser());
-    command.add("-rpcpassword=" + config.rpcPassword());
+    // the password never appears on the command line (ps): only its salted HMAC
+    command.add("-rpcauth=" + rpcAuth(config.rpcUser(), config.rpcPassword()));
     command.addAll(config.extraArgs());
     return command;
+  }
+
+  /**
+   * The node's {@code -rpcauth} value for a user and password: {@code user:salt$hmac}, where hmac
+   * is HMAC-SHA256 keyed with the salt over the password, in hex. The salt is derived from the user
+   * and password so the command line is stable across restarts.
+   */
+  static String rpcAuth(String user, String password) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] seed = digest.digest((user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+      String salt = HexFormat.of().formatHex(seed, 0, 16);
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      String hmac =
+          HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+      return user + ":" + salt + "$" + hmac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Starts the node and waits until it answers RPC calls. */

@@ -110,6 +110,18 @@ class SnapshotterIT {
     assertEquals(206, range.statusCode());
     assertEquals(4, range.body().length);
 
+    // only signed URLs open staging
+    String unsigned = created.archive().archiveUrl().substring(0, created.archive().archiveUrl().indexOf('?'));
+    assertEquals(
+        403,
+        http.send(HttpRequest.newBuilder(URI.create(unsigned)).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode());
+    String tampered = created.archive().archiveUrl().replace("snapshot.tar.zst?", "snapshot.json?");
+    assertEquals(
+        403,
+        http.send(HttpRequest.newBuilder(URI.create(tampered)).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode());
+
     // plain zstd + tar read it; node-local files never leave the machine
     String listing = run("zstd -dc " + downloaded + " | tar -t");
     assertTrue(listing.contains("blocks/blk00000.dat"), listing);

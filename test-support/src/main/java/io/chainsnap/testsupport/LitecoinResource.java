@@ -18,7 +18,8 @@ public class LitecoinResource implements QuarkusTestResourceLifecycleManager {
   /** Blocks mined before the tests start. */
   public static final int INITIAL_BLOCKS = 200;
 
-  private static final Map<String, LitecoinNode> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, LitecoinNode> RUNNING =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private LitecoinNode node;
   private Path dir;
@@ -52,7 +53,11 @@ public class LitecoinResource implements QuarkusTestResourceLifecycleManager {
     props.put(p + "args", String.join(",", LitecoinNode.regtestArgs()));
     // shell hooks an operator could write for this node (the exec controller's commands)
     String pidFile = node.daemon().config().chainDir().resolve("chainsnap-node.pid").toString();
-    props.put(p + "start-command", String.join(" ", node.daemon().command()));
+    props.put(
+        p + "start-command",
+        node.daemon().command().stream()
+            .map(arg -> "'" + arg.replace("'", "'\\''") + "'")
+            .collect(java.util.stream.Collectors.joining(" ")));
     props.put(
         p + "stop-command",
         "curl -fsS --user "

@@ -44,6 +44,17 @@ public interface SnapshotterConfig {
      */
     Optional<String> baseUrl();
 
+    /**
+     * Secret that signs staging URLs (HMAC-SHA256): only holders of a URL from a {@code
+     * snapshot-created} event can fetch staged files. Empty: a random secret per start (URLs of
+     * earlier runs then stop working after a restart: set one in production).
+     */
+    Optional<String> urlSecret();
+
+    /** How long a staging URL stays valid. */
+    @WithDefault("P7D")
+    Duration urlTtl();
+
     /** Refuse to start a snapshot unless staging has this much more free space than the data. */
     @WithDefault("64M")
     String minFreeSpace();

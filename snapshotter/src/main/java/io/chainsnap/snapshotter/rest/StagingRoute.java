@@ -1,6 +1,7 @@
 package io.chainsnap.snapshotter.rest;
 
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import io.chainsnap.snapshotter.service.StagingUrls;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -12,17 +13,29 @@ import java.nio.file.Files;
 
 /**
  * Serves the staging directory under {@code /staging/} (with HTTP ranges) so the publisher can
- * fetch archives by the URL in {@code snapshot-created}. Unfinished files end in {@code .partial}
- * and are never announced.
+ * fetch archives by the signed URL in {@code snapshot-created}; unsigned, tampered or expired URLs
+ * get 403. Unfinished files end in {@code .partial} and are never announced.
  */
 @ApplicationScoped
 public class StagingRoute {
-  void register(@Observes Router router, SnapshotterConfig config) {
+  void register(@Observes Router router, SnapshotterConfig config, StagingUrls urls) {
     try {
       Files.createDirectories(config.staging().dir());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create staging dir " + config.staging().dir(), e);
     }
+    router
+        .route("/staging/*")
+        .handler(
+            ctx -> {
+              String path = ctx.normalizedPath().substring("/staging".length());
+              if (urls.valid(
+                  path, ctx.request().getParam("expires"), ctx.request().getParam("signature"))) {
+                ctx.next();
+              } else {
+                ctx.response().setStatusCode(403).end("staging URLs must be signed and unexpired");
+              }
+            });
     router
         .route("/staging/*")
         .handler(
