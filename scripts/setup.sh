@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what chainsnap's local run and tests need, idempotently: Debian packages (litecoind,
-# zstd, curl, jq, Java 17), Node.js/npm, and the js-ipfs node under tools/ipfs. Safe to run again.
+# monero, zstd, curl, jq, Java 17), Node.js/npm, the js-ipfs node under tools/ipfs and ganache
+# under tools/ganache. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ as_root() {
 # --- Debian packages -------------------------------------------------------------------------
 declare -A need=(
   [litecoind]=/usr/lib/litecoin/litecoind
+  [monero]=/usr/bin/monerod
   [zstd]=/usr/bin/zstd
   [curl]=/usr/bin/curl
   [jq]=/usr/bin/jq
@@ -41,6 +43,14 @@ if [ ! -x tools/ipfs/node_modules/.bin/jsipfs ]; then
   (cd tools/ipfs && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
 else
   log "js-ipfs present"
+fi
+
+# --- ganache (the Ethereum JSON-RPC node of the chain adapter tests) ------------------------
+if [ ! -x tools/ganache/node_modules/.bin/ganache ]; then
+  log "installing ganache 7.9.2 into tools/ganache"
+  (cd tools/ganache && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
+else
+  log "ganache present"
 fi
 
 log "ready"

@@ -2,6 +2,7 @@ package io.chainsnap.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -65,7 +66,8 @@ public final class MoneroChainAdapter implements ChainAdapter {
   @Override
   public ChainStatus flush() {
     String what = "save_bc";
-    JsonNode answer = NodeHttp.parse(http.post("save_bc", "{}".getBytes(), what), what);
+    JsonNode answer =
+        NodeHttp.parse(http.post("save_bc", "{}".getBytes(StandardCharsets.UTF_8), what), what);
     checkStatus(answer, what);
     return status();
   }

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestInstance;
 public abstract class AbstractChainAdapterTest {
 
   /** A tip read independently of the adapter. */
-  protected record Tip(long height, String hash) {}
+  public record Tip(long height, String hash) {}
 
   /**
    * An adapter whose node answers the adapter's calls with an RPC error.
@@ -47,7 +47,7 @@ public abstract class AbstractChainAdapterTest {
    * @param code the node's error code the exception must carry
    * @param message text of the node's error the exception message must contain
    */
-  protected record NodeError(ChainAdapter adapter, int code, String message) {}
+  public record NodeError(ChainAdapter adapter, int code, String message) {}
 
   /** The adapter under test, on the node started for this class. */
   protected abstract ChainAdapter adapter();
