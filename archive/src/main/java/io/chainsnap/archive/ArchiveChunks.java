@@ -68,6 +68,30 @@ public final class ArchiveChunks {
     return out;
   }
 
+  /**
+   * Decompresses a frame that already passed {@link #verify} (this method does not hash it again)
+   * into {@code out}: checks the frame header (single frame, checksum flag, declared content size
+   * equal to the manifest's) and that it expands to exactly {@code uncompressedLength} bytes, which
+   * land at {@code out[0 ..)}.
+   *
+   * @param chunk the chunk's index entry
+   * @param frame buffer holding the verified frame
+   * @param offset start of the frame in {@code frame}
+   * @param length length of the frame
+   * @param out destination, at least {@code uncompressedLength} bytes
+   * @throws ArchiveException ({@code CORRUPT}) for a bad frame or a decompression bomb
+   */
+  public static void decompressVerified(
+      ChunkInfo chunk, byte[] frame, int offset, int length, byte[] out) {
+    if (out.length < chunk.uncompressedLength()) {
+      throw new IllegalArgumentException(
+          "buffer of " + out.length + " bytes for chunk of " + chunk.uncompressedLength());
+    }
+    try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
+      decompress(ctx, chunk, frame, offset, length, out);
+    }
+  }
+
   /** Compares a computed digest with the chunk's. */
   static void checkHash(ChunkInfo chunk, byte[] digest) {
     String actual = HexFormat.of().formatHex(digest);
@@ -94,8 +118,14 @@ public final class ArchiveChunks {
   /**
    * Checks the frame header without decompressing: a single zstd frame, no dictionary, checksum
    * flag set, content size present and equal to the chunk's uncompressed length.
+   *
+   * @param chunk the chunk's index entry
+   * @param frame buffer holding the frame
+   * @param offset start of the frame in {@code frame}
+   * @param length length of the frame
+   * @throws ArchiveException ({@code CORRUPT}) naming the chunk
    */
-  static void checkFrameHeader(ChunkInfo chunk, byte[] frame, int offset, int length) {
+  public static void checkFrameHeader(ChunkInfo chunk, byte[] frame, int offset, int length) {
     if (length < 6 || readIntLe(frame, offset) != ZSTD_MAGIC) {
       throw corrupt(chunk, "not a zstd frame (bad magic number)");
     }

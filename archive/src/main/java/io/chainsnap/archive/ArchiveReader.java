@@ -62,7 +62,7 @@ public final class ArchiveReader {
     Path root = prepareTarget(targetDir);
     long started = System.nanoTime();
     try (ChunkStream stream = new ChunkStream(archive, manifest, progress)) {
-      new TarExtractor(stream, root, manifest).run();
+      new TarExtractor(stream, root, manifest, null, null).run();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     LOG.debugf(
@@ -131,7 +131,7 @@ public final class ArchiveReader {
     }
   }
 
-  private static Path prepareTarget(Path targetDir) {
+  static Path prepareTarget(Path targetDir) {
     Objects.requireNonNull(targetDir, "targetDir");
     try {
       if (!Files.exists(targetDir, LinkOption.NOFOLLOW_LINKS)) {

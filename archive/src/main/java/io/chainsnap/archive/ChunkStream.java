@@ -2,7 +2,6 @@ package io.chainsnap.archive;
 
 import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -14,12 +13,10 @@ import java.util.concurrent.BlockingQueue;
  * one frame buffer: memory is about three chunks whatever the archive size. The end of the stream
  * is reported only after the trailing-bytes and whole-file hash checks passed.
  */
-final class ChunkStream implements AutoCloseable {
+final class ChunkStream extends TarInput {
 
   private static final int BUFFERS = 2;
   private static final Object END = new Object();
-
-  private record Chunk(int index, byte[] data, int length) {}
 
   private record Failure(RuntimeException error) {}
 
@@ -28,13 +25,10 @@ final class ChunkStream implements AutoCloseable {
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
   private final Thread thread;
   private volatile boolean cancelled;
-
-  private Chunk current;
-  private int currentPos;
-  private long position;
-  private boolean ended;
+  private boolean finished;
 
   ChunkStream(InputStream in, ArchiveManifest manifest, ProgressListener progress) {
+    super(manifest, 0, null);
     this.manifest = manifest;
     int size =
         manifest.chunks().size() == 1
@@ -48,64 +42,10 @@ final class ChunkStream implements AutoCloseable {
     this.thread.start();
   }
 
-  /** Bytes of tar stream consumed so far. */
-  long position() {
-    return position;
-  }
-
-  /** Index of the chunk holding the tar byte at {@code tarOffset}. */
-  int chunkAt(long tarOffset) {
-    long index = tarOffset / manifest.chunkSize();
-    return (int) Math.min(index, manifest.chunks().size() - 1);
-  }
-
-  /**
-   * Returns up to {@code max} next bytes as a view of a chunk buffer, valid until the next call.
-   *
-   * @return a non-empty buffer, or {@code null} at the end of the stream
-   * @throws ArchiveException a failure of the reading thread (hash mismatch, truncation...)
-   */
-  ByteBuffer slice(int max) {
-    if (!advance()) {
+  @Override
+  protected Chunk take() {
+    if (finished) {
       return null;
-    }
-    int n = Math.min(max, current.length() - currentPos);
-    ByteBuffer view = ByteBuffer.wrap(current.data(), currentPos, n);
-    currentPos += n;
-    position += n;
-    return view;
-  }
-
-  /**
-   * Reads exactly {@code len} bytes, or fewer only at the end of the stream.
-   *
-   * @return the number of bytes read
-   */
-  int readFully(byte[] b, int off, int len) {
-    int done = 0;
-    while (done < len) {
-      if (!advance()) {
-        break;
-      }
-      int n = Math.min(len - done, current.length() - currentPos);
-      System.arraycopy(current.data(), currentPos, b, off + done, n);
-      currentPos += n;
-      position += n;
-      done += n;
-    }
-    return done;
-  }
-
-  private boolean advance() {
-    if (ended) {
-      return false;
-    }
-    if (current != null && currentPos < current.length()) {
-      return true;
-    }
-    if (current != null) {
-      free.add(current.data());
-      current = null;
     }
     Object next;
     try {
@@ -115,16 +55,19 @@ final class ChunkStream implements AutoCloseable {
       throw new ArchiveException(ArchiveException.Kind.IO, "interrupted while extracting", e);
     }
     if (next == END) {
-      ended = true;
-      return false;
+      finished = true;
+      return null;
     }
     if (next instanceof Failure f) {
-      ended = true;
+      finished = true;
       throw f.error();
     }
-    current = (Chunk) next;
-    currentPos = 0;
-    return current.length() > 0 || advance();
+    return (Chunk) next;
+  }
+
+  @Override
+  protected void release(Chunk chunk) {
+    free.offer(chunk.data());
   }
 
   /**
@@ -135,11 +78,8 @@ final class ChunkStream implements AutoCloseable {
   @Override
   public void close() {
     cancelled = true;
-    if (current != null) {
-      free.offer(current.data());
-      current = null;
-    }
-    ended = true;
+    releaseCurrent();
+    finished = true;
     boolean interrupted = false;
     while (thread.isAlive()) {
       Object pending;

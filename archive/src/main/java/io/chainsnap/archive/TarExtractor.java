@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,11 +53,13 @@ final class TarExtractor {
   private static final Set<PosixFilePermission> PERMS_EXEC =
       PosixFilePermissions.fromString("rwxr-xr-x");
 
-  private record DirTime(Path dir, FileTime mtime) {}
+  private record DirTime(Path dir, long mtime) {}
 
-  private final ChunkStream in;
+  private final TarInput in;
   private final Path root;
   private final ArchiveManifest manifest;
+  private final ResumableExtractor.Journal journal;
+  private final ExtractionState resume;
   private final boolean posix;
   private final Set<Path> knownDirs = new HashSet<>();
   private final List<DirTime> dirTimes = new ArrayList<>();
@@ -68,10 +71,35 @@ final class TarExtractor {
   private String entryName;
   private int entryChunk;
 
-  TarExtractor(ChunkStream in, Path root, ArchiveManifest manifest) {
+  // resumable state: what the extractor is doing, as of the last byte consumed
+  private ExtractionState.Phase phase = ExtractionState.Phase.HEADER;
+  private Path fileTarget;
+  private long fileSize;
+  private int fileMode;
+  private long fileMtime;
+  private long fileWritten;
+  private long skipRemaining;
+  private long trailing;
+  private final Set<Path> written = new LinkedHashSet<>();
+
+  /**
+   * @param in the tar stream
+   * @param root real path of the target directory
+   * @param manifest the archive's manifest
+   * @param journal receives states and file creations (resumable mode), or {@code null}
+   * @param resume the state to go on from (resumable mode), or {@code null}
+   */
+  TarExtractor(
+      TarInput in,
+      Path root,
+      ArchiveManifest manifest,
+      ResumableExtractor.Journal journal,
+      ExtractionState resume) {
     this.in = in;
     this.root = root;
     this.manifest = manifest;
+    this.journal = journal;
+    this.resume = resume;
     boolean p;
     try {
       p = Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class);
@@ -80,14 +108,27 @@ final class TarExtractor {
     }
     this.posix = p;
     knownDirs.add(root);
+    if (journal != null) {
+      in.boundaryListener(this::chunkConsumed);
+    }
   }
 
   /** Extracts every entry, then checks the end-of-archive marker and the manifest's totals. */
   void run() {
+    if (resume != null && resumeEntry()) {
+      finishRun();
+      return;
+    }
     Map<String, String> pax = null;
     long paxOffset = 0;
     while (true) {
       long headerOffset = in.position();
+      if (pax == null) {
+        phase = ExtractionState.Phase.HEADER;
+        if (journal != null) {
+          in.startRecording(); // an entry's headers are saved whole if a boundary cuts them
+        }
+      }
       entryName = null;
       // an entry starts at its pax header, if any: errors name the chunk where it starts
       entryChunk = in.chunkAt(pax != null ? paxOffset : headerOffset);
@@ -98,7 +139,7 @@ final class TarExtractor {
         if (pax != null) {
           throw corrupt("pax extended header not followed by an entry");
         }
-        finishStream();
+        finishStream(0);
         break;
       }
       checkChecksum(headerOffset);
@@ -137,9 +178,14 @@ final class TarExtractor {
         default -> throw unsafe("unsupported tar entry type '" + printable(type) + "'");
       }
     }
+    finishRun();
+  }
+
+  /** After the end marker: directory mtimes (deepest last-listed first), then the totals. */
+  private void finishRun() {
     for (int i = dirTimes.size() - 1; i >= 0; i--) {
       DirTime d = dirTimes.get(i);
-      setTimes(d.dir(), d.mtime());
+      setTimes(d.dir(), FileTime.from(d.mtime(), TimeUnit.SECONDS));
     }
     if (files != manifest.fileCount() || content != manifest.contentSize()) {
       throw new ArchiveException(
@@ -154,6 +200,127 @@ final class TarExtractor {
               + manifest.contentSize()
               + " bytes");
     }
+  }
+
+  /**
+   * Restores the counters and directory list of {@link #resume} and finishes what was in progress
+   * at its boundary: the rest of a file's data, its padding, or the trailer. Header bytes cut by
+   * the boundary come back through the input's prefix and are parsed by the main loop.
+   *
+   * @return whether the stream is finished (the state was in the trailer)
+   */
+  private boolean resumeEntry() {
+    files = resume.files();
+    content = resume.content();
+    for (ExtractionState.DirTime d : resume.dirs()) {
+      entryName = d.path();
+      entryChunk = 0;
+      dirTimes.add(new DirTime(resolve(d.path()), d.mtime()));
+    }
+    entryName = null;
+    switch (resume.phase()) {
+      case HEADER -> {
+        return false;
+      }
+      case DATA -> {
+        entryName = resume.entry();
+        entryChunk = resume.entryChunk();
+        Path target = resolve(resume.entry());
+        ensureParents(target);
+        try {
+          BasicFileAttributes attrs =
+              Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (!attrs.isRegularFile()) {
+            throw unsafe(
+                "the file being written when the extraction stopped is no longer a regular file");
+          }
+        } catch (NoSuchFileException e) {
+          throw unsafe("the file being written when the extraction stopped has disappeared");
+        } catch (IOException e) {
+          throw io("cannot inspect the file being written when the extraction stopped", e);
+        }
+        fileTarget = target;
+        fileSize = resume.entrySize();
+        fileMode = resume.entryMode();
+        fileMtime = resume.entryMtime();
+        fileWritten = resume.entryWritten();
+        phase = ExtractionState.Phase.DATA;
+        try (FileChannel out =
+            FileChannel.open(target, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+          if (out.size() < fileWritten) {
+            throw unsafe(
+                "the file being written when the extraction stopped has "
+                    + out.size()
+                    + " bytes, the saved state says "
+                    + fileWritten
+                    + " were written");
+          }
+          out.truncate(fileWritten);
+          out.position(fileWritten);
+          if (journal != null) {
+            written.add(target);
+          }
+          writeData(out);
+        } catch (IOException e) {
+          throw io("cannot reopen the file being written when the extraction stopped", e);
+        }
+        finishFile();
+        return false;
+      }
+      case SKIP -> {
+        skipPadding(resume.skip());
+        return false;
+      }
+      case TRAILER -> {
+        finishStream(resume.trailing());
+        return true;
+      }
+      default -> throw new IllegalStateException("unknown phase " + resume.phase());
+    }
+  }
+
+  /** Called by the input when chunk {@code index} is consumed: hands the state to the journal. */
+  private void chunkConsumed(int index) {
+    long offset = in.position();
+    int n = manifest.chunks().size();
+    int nextChunk = index + 1;
+    long expected = nextChunk >= n ? manifest.tarSize() : (long) nextChunk * manifest.chunkSize();
+    if (offset != expected) {
+      throw new IllegalStateException(
+          "chunk " + index + " consumed at tar offset " + offset + ", expected " + expected);
+    }
+    if (phase == ExtractionState.Phase.DATA) {
+      written.add(fileTarget);
+    }
+    List<ExtractionState.DirTime> dirs = new ArrayList<>(dirTimes.size());
+    for (DirTime d : dirTimes) {
+      dirs.add(new ExtractionState.DirTime(relative(d.dir()), d.mtime()));
+    }
+    boolean data = phase == ExtractionState.Phase.DATA;
+    ExtractionState state =
+        new ExtractionState(
+            nextChunk,
+            offset,
+            phase,
+            files,
+            content,
+            phase == ExtractionState.Phase.HEADER ? in.recorded() : null,
+            data ? relative(fileTarget) : null,
+            data ? fileSize : 0,
+            data ? fileMode : 0,
+            data ? fileMtime : 0,
+            data ? fileWritten : 0,
+            data ? entryChunk : 0,
+            phase == ExtractionState.Phase.SKIP ? skipRemaining : 0,
+            phase == ExtractionState.Phase.TRAILER ? trailing : 0,
+            dirs);
+    List<Path> paths = List.copyOf(written);
+    written.clear();
+    journal.chunkApplied(state, paths);
+  }
+
+  private String relative(Path path) {
+    return root.relativize(path).toString().replace('\\', '/');
   }
 
   private void extractFile(String name, long size, int mode, long mtime) {
@@ -179,6 +346,9 @@ final class TarExtractor {
     }
     content += size;
     ensureParents(target);
+    if (journal != null) {
+      journal.beforeCreate(files, relative(target));
+    }
     try (FileChannel out =
         FileChannel.open(
             target,
@@ -186,17 +356,18 @@ final class TarExtractor {
                 StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS))) {
-      long remaining = size;
-      while (remaining > 0) {
-        ByteBuffer slice = in.slice((int) Math.min(remaining, WRITE_SLICE));
-        if (slice == null) {
-          throw corrupt("tar stream ends inside the entry's data");
-        }
-        remaining -= slice.remaining();
-        while (slice.hasRemaining()) {
-          out.write(slice);
-        }
+      fileTarget = target;
+      fileSize = size;
+      fileMode = mode;
+      fileMtime = mtime;
+      fileWritten = 0;
+      phase = ExtractionState.Phase.DATA;
+      if (journal != null) {
+        in.stopRecording();
+        written.add(target);
+        written.add(target.getParent());
       }
+      writeData(out);
     } catch (FileAlreadyExistsException e) {
       throw unsafe(
           "already exists in the target (duplicate entry, or the target directory was not"
@@ -204,10 +375,46 @@ final class TarExtractor {
     } catch (IOException e) {
       throw io("cannot write the file", e);
     }
-    skip(TarEncoder.padded(size) - size);
-    boolean exec = (mode & 0100) != 0;
-    setPermissions(target, exec ? PERMS_EXEC : PERMS_FILE);
-    setTimes(target, FileTime.from(mtime, TimeUnit.SECONDS));
+    finishFile();
+  }
+
+  /** Writes the rest of the current file's data ({@code fileSize - fileWritten} bytes). */
+  private void writeData(FileChannel out) throws IOException {
+    long remaining = fileSize - fileWritten;
+    while (remaining > 0) {
+      ByteBuffer slice = in.slice((int) Math.min(remaining, WRITE_SLICE));
+      if (slice == null) {
+        throw corrupt("tar stream ends inside the entry's data");
+      }
+      int n = slice.remaining();
+      while (slice.hasRemaining()) {
+        out.write(slice);
+      }
+      remaining -= n;
+      fileWritten += n;
+    }
+  }
+
+  /** Sets the finished file's mode and mtime, then skips its padding. */
+  private void finishFile() {
+    boolean exec = (fileMode & 0100) != 0;
+    setPermissions(fileTarget, exec ? PERMS_EXEC : PERMS_FILE);
+    setTimes(fileTarget, FileTime.from(fileMtime, TimeUnit.SECONDS));
+    skipPadding(TarEncoder.padded(fileSize) - fileSize);
+  }
+
+  /** Skips the zero padding after a file's data. */
+  private void skipPadding(long n) {
+    skipRemaining = n;
+    phase = ExtractionState.Phase.SKIP;
+    while (skipRemaining > 0) {
+      ByteBuffer slice = in.slice((int) Math.min(skipRemaining, WRITE_SLICE));
+      if (slice == null) {
+        throw corrupt("tar stream ends inside the entry");
+      }
+      skipRemaining -= slice.remaining();
+    }
+    phase = ExtractionState.Phase.HEADER;
   }
 
   private void extractDirectory(String name, long size, long mtime) {
@@ -220,7 +427,7 @@ final class TarExtractor {
     }
     ensureParents(dir);
     ensureDirectory(dir);
-    dirTimes.add(new DirTime(dir, FileTime.from(mtime, TimeUnit.SECONDS)));
+    dirTimes.add(new DirTime(dir, mtime));
   }
 
   /** Maps an entry name to a path under the root, refusing anything that could leave it. */
@@ -241,6 +448,11 @@ final class TarExtractor {
       }
       if (part.equals("..")) {
         throw unsafe("path escapes the target directory ('..' component)");
+      }
+      if (journal != null
+          && p.equals(root)
+          && part.startsWith(ResumableExtractor.RESERVED_PREFIX)) {
+        throw unsafe("name reserved for the restore journal");
       }
       Path next;
       try {
@@ -293,6 +505,10 @@ final class TarExtractor {
         throw io("cannot create directory '" + root.relativize(dir) + "'", ex);
       }
       setPermissions(dir, PERMS_EXEC);
+      if (journal != null) {
+        written.add(dir);
+        written.add(dir.getParent());
+      }
     } catch (IOException e) {
       throw io("cannot inspect '" + root.relativize(dir) + "'", e);
     }
@@ -362,21 +578,26 @@ final class TarExtractor {
     return values;
   }
 
-  private void finishStream() {
+  private void finishStream(long trailingSoFar) {
     // the first zero block is read; everything after it must be zeros, at least one more block
-    long trailing = 0;
+    phase = ExtractionState.Phase.TRAILER;
+    trailing = trailingSoFar;
+    if (journal != null) {
+      in.stopRecording();
+    }
     while (true) {
       ByteBuffer slice = in.slice(WRITE_SLICE);
       if (slice == null) {
         break;
       }
-      trailing += slice.remaining();
+      int n = slice.remaining();
       while (slice.hasRemaining()) {
         if (slice.get() != 0) {
           entryChunk = in.chunkAt(in.position() - 1);
           throw corrupt("non-zero data after the end-of-archive marker");
         }
       }
+      trailing += n;
     }
     if (trailing < BLOCK) {
       throw corrupt("end-of-archive marker is a single zero block");

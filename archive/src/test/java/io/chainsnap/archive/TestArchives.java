@@ -16,27 +16,27 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * (any entries, malicious ones included) framed into chunks like format v1, with a manifest whose
  * hashes match, so that the reader's safety checks (not only its hash checks) are exercised.
  */
-final class TestArchives {
+public final class TestArchives {
 
   /** An archive and its manifest. */
-  record Built(byte[] bytes, ArchiveManifest manifest) {
-    Built withManifest(ArchiveManifest m) {
+  public record Built(byte[] bytes, ArchiveManifest manifest) {
+    public Built withManifest(ArchiveManifest m) {
       return new Built(bytes, m);
     }
 
-    Built withBytes(byte[] b) {
+    public Built withBytes(byte[] b) {
       return new Built(b, manifest);
     }
   }
 
   /** Builds a tar with commons-compress. */
-  interface TarContent {
+  public interface TarContent {
     void write(TarArchiveOutputStream tar) throws IOException;
   }
 
   private TestArchives() {}
 
-  static byte[] tar(TarContent content) throws IOException {
+  public static byte[] tar(TarContent content) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -46,7 +46,7 @@ final class TestArchives {
     return bytes.toByteArray();
   }
 
-  static void file(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
+  public static void file(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name);
     e.setSize(data.length);
     e.setMode(0100644);
@@ -55,23 +55,23 @@ final class TestArchives {
     tar.closeArchiveEntry();
   }
 
-  static void file(TarArchiveOutputStream tar, String name, String text) throws IOException {
+  public static void file(TarArchiveOutputStream tar, String name, String text) throws IOException {
     file(tar, name, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  static void dir(TarArchiveOutputStream tar, String name) throws IOException {
+  public static void dir(TarArchiveOutputStream tar, String name) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
     tar.putArchiveEntry(e);
     tar.closeArchiveEntry();
   }
 
-  static void entry(TarArchiveOutputStream tar, TarArchiveEntry e) throws IOException {
+  public static void entry(TarArchiveOutputStream tar, TarArchiveEntry e) throws IOException {
     tar.putArchiveEntry(e);
     tar.closeArchiveEntry();
   }
 
   /** Frames a tar as format v1 with honest sizes computed from the given totals. */
-  static Built frame(byte[] tar, int chunkSize, long contentSize, long fileCount) {
+  public static Built frame(byte[] tar, int chunkSize, long contentSize, long fileCount) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<ChunkInfo> chunks = new ArrayList<>();
     for (int off = 0, i = 0; off < tar.length; off += chunkSize, i++) {
@@ -97,7 +97,7 @@ final class TestArchives {
   }
 
   /** One zstd frame with content size and checksum, as format v1 requires. */
-  static byte[] zstdFrame(byte[] data) {
+  public static byte[] zstdFrame(byte[] data) {
     try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
       ctx.setLevel(3);
       ctx.setChecksum(true);
@@ -107,7 +107,7 @@ final class TestArchives {
   }
 
   /** A streamed zstd frame: checksum but no content size in the header. */
-  static byte[] streamedFrame(byte[] data) throws IOException {
+  public static byte[] streamedFrame(byte[] data) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZstdOutputStream z = new ZstdOutputStream(out)) {
       z.setChecksum(true);
@@ -117,7 +117,8 @@ final class TestArchives {
   }
 
   /** A single-chunk archive made of arbitrary frame bytes, with a manifest claiming sizes. */
-  static Built singleChunk(byte[] frameBytes, int declaredTarSize, long contentSize, long files) {
+  public static Built singleChunk(
+      byte[] frameBytes, int declaredTarSize, long contentSize, long files) {
     ChunkInfo chunk =
         new ChunkInfo(0, 0, frameBytes.length, declaredTarSize, TestTrees.sha256(frameBytes));
     return new Built(

@@ -25,14 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Generates realistic source trees and compares trees. */
-final class TestTrees {
+public final class TestTrees {
 
-  static final long BASE_MTIME = 1_700_000_000L;
+  public static final long BASE_MTIME = 1_700_000_000L;
 
   private TestTrees() {}
 
   /** Whether the JVM maps file names as UTF-8 (needed for the non-ASCII name). */
-  static boolean utf8FileNames() {
+  public static boolean utf8FileNames() {
     String jnu = System.getProperty("sun.jnu.encoding", "");
     return Charset.isSupported(jnu) && Charset.forName(jnu).equals(StandardCharsets.UTF_8);
   }
@@ -42,7 +42,7 @@ final class TestTrees {
    * half-random block file, a 12 MB text log, an empty file, an empty directory, an executable, a
    * path longer than 100 bytes, a non-ASCII name; fixed mtimes; about 21 MB in all.
    */
-  static void generate(Path root) throws IOException {
+  public static void generate(Path root) throws IOException {
     Random random = new Random(42);
     Files.createDirectories(root);
     String[] dirs = {
@@ -78,7 +78,7 @@ final class TestTrees {
   }
 
   /** Sets deterministic mtimes on everything below root (files first, then directories). */
-  static void setMtimes(Path root) throws IOException {
+  public static void setMtimes(Path root) throws IOException {
     List<Path> all;
     try (Stream<Path> s = Files.walk(root)) {
       all = new ArrayList<>(s.filter(p -> !p.equals(root)).sorted().toList());
@@ -91,19 +91,19 @@ final class TestTrees {
     }
   }
 
-  static void write(Path f, byte[] data) throws IOException {
+  public static void write(Path f, byte[] data) throws IOException {
     try (OutputStream out = Files.newOutputStream(f)) {
       out.write(data);
     }
   }
 
-  static byte[] randomBytes(Random random, int size) {
+  public static byte[] randomBytes(Random random, int size) {
     byte[] b = new byte[size];
     random.nextBytes(b);
     return b;
   }
 
-  static byte[] text(Random random, int size) {
+  public static byte[] text(Random random, int size) {
     String[] words = {
       "block",
       "height",
@@ -131,7 +131,7 @@ final class TestTrees {
     return sb.substring(0, size).getBytes(StandardCharsets.US_ASCII);
   }
 
-  static byte[] halfRandom(Random random, int size) {
+  public static byte[] halfRandom(Random random, int size) {
     byte[] b = new byte[size];
     for (int off = 0; off < size; off += 4096) {
       int n = Math.min(4096, size - off);
@@ -147,7 +147,7 @@ final class TestTrees {
   }
 
   /** Relative path ('/'-separated, dirs with trailing '/') to a description of the node. */
-  static TreeMap<String, String> describe(Path root, boolean exactModes) throws IOException {
+  public static TreeMap<String, String> describe(Path root, boolean exactModes) throws IOException {
     TreeMap<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : (Iterable<Path>) s::iterator) {
@@ -177,7 +177,7 @@ final class TestTrees {
   }
 
   /** Asserts two trees hold the same paths, types, bytes, mtimes (seconds) and exec bits. */
-  static void assertSameTree(Path expected, Path actual) throws IOException {
+  public static void assertSameTree(Path expected, Path actual) throws IOException {
     TreeMap<String, String> e = describe(expected, false);
     TreeMap<String, String> a = describe(actual, false);
     assertEquals(e.keySet(), a.keySet(), "paths differ");
@@ -187,7 +187,7 @@ final class TestTrees {
   }
 
   /** Asserts modes are exactly those of format v1. */
-  static void assertFormatModes(Path root) throws IOException {
+  public static void assertFormatModes(Path root) throws IOException {
     for (var entry : describe(root, true).entrySet()) {
       String d = entry.getValue();
       assertTrue(
@@ -198,15 +198,15 @@ final class TestTrees {
     }
   }
 
-  static String sha256(Path p) throws IOException {
+  public static String sha256(Path p) throws IOException {
     return sha256(Files.readAllBytes(p));
   }
 
-  static String sha256(byte[] b) {
+  public static String sha256(byte[] b) {
     return HexFormat.of().formatHex(digest().digest(b));
   }
 
-  static MessageDigest digest() {
+  public static MessageDigest digest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
@@ -214,7 +214,7 @@ final class TestTrees {
     }
   }
 
-  static void assertBytesEqual(byte[] expected, byte[] actual) {
+  public static void assertBytesEqual(byte[] expected, byte[] actual) {
     assertEquals(expected.length, actual.length, "length");
     assertArrayEquals(expected, actual);
   }

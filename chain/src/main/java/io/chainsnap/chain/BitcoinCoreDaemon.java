@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -113,9 +113,9 @@ public final class BitcoinCoreDaemon {
    */
   static String rpcAuth(String user, String password) {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] seed = digest.digest((user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-      String salt = HexFormat.of().formatHex(seed, 0, 16);
+      byte[] random = new byte[16];
+      new SecureRandom().nextBytes(random);
+      String salt = HexFormat.of().formatHex(random);
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       String hmac =

@@ -8,8 +8,8 @@ import java.time.Instant;
  * @param targetName the snapshotter's target name (the Kafka key)
  * @param target what it would have been of
  * @param trigger what asked for it: {@code schedule}, {@code rest}, {@code event}
- * @param reason a short code: {@code unreachable}, {@code syncing}, {@code peers}, {@code
- *     lagging}, {@code busy}, {@code staging-space}
+ * @param reason a short code: {@code unreachable}, {@code syncing}, {@code peers}, {@code lagging},
+ *     {@code busy}, {@code staging-space}
  * @param message what was wrong, for people
  * @param skippedAt when
  */

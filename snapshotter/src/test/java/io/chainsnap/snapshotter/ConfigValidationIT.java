@@ -33,6 +33,7 @@ class ConfigValidationIT {
     String t = "snapshotter.targets.ltc.";
     props.put("kafka.bootstrap.servers", "127.0.0.1:1");
     props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
+    props.put("snapshotter.archive.chunk-size", String.valueOf(4 << 20));
     props.put(t + "chain", "litecoin");
     props.put(t + "network", "regtest");
     props.put(t + "node.binary", Components.litecoind().toString());
@@ -73,6 +74,13 @@ class ConfigValidationIT {
     props.put("snapshotter.targets.ltc.node.controller", "exec");
     props.put("snapshotter.targets.ltc.node.exec.start", "true");
     assertRefused(props, "snapshotter.targets.ltc.node.exec.stop");
+  }
+
+  @Test
+  void chunksTheHeapCannotHoldAreRefused() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.archive.chunk-size", String.valueOf(512 << 20));
+    assertRefused(props, "snapshotter.archive.chunk-size");
   }
 
   @Test

@@ -56,10 +56,14 @@ class ExecControllerIT {
         .statusCode(202);
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(() -> !"running".equals(given().get("/targets/ltc-regtest").path("latestRun.state")));
+        .until(
+            () -> !"running".equals(given().get("/targets/ltc-regtest").path("latestRun.state")));
     assertEquals("succeeded", given().get("/targets/ltc-regtest").path("latestRun.state"));
-    assertEquals(height, ((Number) given().get("/targets/ltc-regtest").path("latestRun.height")).longValue());
+    assertEquals(
+        height,
+        ((Number) given().get("/targets/ltc-regtest").path("latestRun.height")).longValue());
     assertTrue(node.rpc().isReady(), "the start hook brought the node back");
-    assertNotEquals(pidBefore, node.daemon().pid().orElseThrow(), "it was really stopped and started");
+    assertNotEquals(
+        pidBefore, node.daemon().pid().orElseThrow(), "it was really stopped and started");
   }
 }

@@ -68,19 +68,26 @@ class HealthGateIT {
     given()
         .get("/targets/ltc-regtest")
         .then()
-        .body("latestRun.error", org.hamcrest.Matchers.containsString("blocks behind the reference"));
+        .body(
+            "latestRun.error", org.hamcrest.Matchers.containsString("blocks behind the reference"));
 
     SnapshotSkipped skipped =
         EventCodec.decode(
             EventType.SNAPSHOT_SKIPPED,
             new KafkaTestClient(KafkaResource.bootstrapServers())
-                .await(Topics.SNAPSHOT_SKIPPED, r -> "ltc-regtest".equals(r.key()), Duration.ofSeconds(30))
+                .await(
+                    Topics.SNAPSHOT_SKIPPED,
+                    r -> "ltc-regtest".equals(r.key()),
+                    Duration.ofSeconds(30))
                 .get(0)
                 .value());
     assertEquals("lagging", skipped.reason());
     assertEquals("rest", skipped.trigger());
     assertTrue(
-        given().get("/q/metrics").asString().contains("chainsnap_snapshot_refused_total{reason=\"lagging\""),
+        given()
+            .get("/q/metrics")
+            .asString()
+            .contains("chainsnap_snapshot_refused_total{reason=\"lagging\""),
         "refusals are counted");
 
     // the source catches up: the gate lets it through
@@ -93,6 +100,7 @@ class HealthGateIT {
         .body("state", equalTo("running"));
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(() -> "succeeded".equals(given().get("/targets/ltc-regtest").path("latestRun.state")));
+        .until(
+            () -> "succeeded".equals(given().get("/targets/ltc-regtest").path("latestRun.state")));
   }
 }

@@ -60,7 +60,8 @@ class PauseCheckpointIT {
         .statusCode(202);
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(() -> !"running".equals(given().get("/targets/ltc-regtest").path("latestRun.state")));
+        .until(
+            () -> !"running".equals(given().get("/targets/ltc-regtest").path("latestRun.state")));
     String id = given().get("/targets/ltc-regtest").path("latestRun.snapshotId");
     SnapshotCreated created =
         EventCodec.decode(
@@ -73,7 +74,8 @@ class PauseCheckpointIT {
     assertEquals(node.height(), created.height());
     assertEquals(node.bestBlockHash(), created.blockHash());
     assertEquals(pidBefore, node.daemon().pid().orElseThrow(), "the node was never restarted");
-    assertTrue(created.nodeDowntimeMillis() < 5_000, "frozen " + created.nodeDowntimeMillis() + " ms");
+    assertTrue(
+        created.nodeDowntimeMillis() < 5_000, "frozen " + created.nodeDowntimeMillis() + " ms");
     assertTrue(
         Files.notExists(node.dataDir().resolve(".chainsnap-checkpoint-ltc-regtest")),
         "the checkpoint is removed after archiving");
@@ -89,7 +91,8 @@ class PauseCheckpointIT {
       BitcoinCoreDaemon copy =
           new BitcoinCoreDaemon(LitecoinNode.config(restored.resolve("data"), Ports.free()));
       ArchiveReader.create()
-          .extract(staged.resolve("snapshot.tar.zst"), metadata.archive(), copy.config().chainDir());
+          .extract(
+              staged.resolve("snapshot.tar.zst"), metadata.archive(), copy.config().chainDir());
       copy.start(Duration.ofSeconds(60));
       try {
         assertEquals(created.height(), copy.rpc().call("getblockcount").asLong());

@@ -73,6 +73,7 @@ class PauseWatchdogIT {
     props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
     props.put("snapshotter.request-token", token);
+    props.put("snapshotter.archive.chunk-size", String.valueOf(4 << 20));
     props.put(t + "chain", "litecoin");
     props.put(t + "network", "regtest");
     props.put(t + "quiesce", "pause-checkpoint");
@@ -118,5 +119,23 @@ class PauseWatchdogIT {
     System.out.printf("node resumed %d ms after the agent was killed%n", resumedMillis);
     assertTrue(node.rpc().isReady(), "the node answers again");
     assertEquals(nodePid, node.daemon().pid().orElseThrow());
+    assertEquals(
+        false,
+        node.rpc().call("getnetworkinfo").path("networkactive").asBoolean(),
+        "the agent had switched the node's network off for the pause");
+
+    // the agent comes back: it finds its marker and switches the node's network on again
+    agent =
+        ServiceProcess.start(
+            "snapshotter", Ports.free(), props, dir, dir.resolve("snapshotter-2.log"));
+    long until = System.nanoTime() + 30_000_000_000L;
+    while (!node.rpc().call("getnetworkinfo").path("networkactive").asBoolean()) {
+      assertTrue(
+          System.nanoTime() < until, "the network is still off 30 s after the agent came back");
+      Thread.sleep(100);
+    }
+    assertTrue(
+        Files.notExists(dir.resolve("staging").resolve(".node-stopped-ltc")),
+        "the marker is cleared");
   }
 }

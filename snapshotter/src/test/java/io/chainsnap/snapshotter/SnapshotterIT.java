@@ -111,15 +111,20 @@ class SnapshotterIT {
     assertEquals(4, range.body().length);
 
     // only signed URLs open staging
-    String unsigned = created.archive().archiveUrl().substring(0, created.archive().archiveUrl().indexOf('?'));
+    String unsigned =
+        created.archive().archiveUrl().substring(0, created.archive().archiveUrl().indexOf('?'));
     assertEquals(
         403,
-        http.send(HttpRequest.newBuilder(URI.create(unsigned)).build(), HttpResponse.BodyHandlers.discarding())
+        http.send(
+                HttpRequest.newBuilder(URI.create(unsigned)).build(),
+                HttpResponse.BodyHandlers.discarding())
             .statusCode());
     String tampered = created.archive().archiveUrl().replace("snapshot.tar.zst?", "snapshot.json?");
     assertEquals(
         403,
-        http.send(HttpRequest.newBuilder(URI.create(tampered)).build(), HttpResponse.BodyHandlers.discarding())
+        http.send(
+                HttpRequest.newBuilder(URI.create(tampered)).build(),
+                HttpResponse.BodyHandlers.discarding())
             .statusCode());
 
     // plain zstd + tar read it; node-local files never leave the machine

@@ -117,6 +117,7 @@ public final class LocalPipeline implements AutoCloseable {
         String target = "snapshotter.targets." + TARGET + ".";
         props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
         props.put("snapshotter.request-token", token);
+        props.put("snapshotter.staging.url-secret", token + "-staging");
         props.put("snapshotter.archive.chunk-size", String.valueOf(4 << 20));
         props.put(target + "chain", "litecoin");
         props.put(target + "network", "regtest");

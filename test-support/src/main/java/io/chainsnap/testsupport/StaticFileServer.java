@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -17,16 +19,42 @@ import java.util.regex.Pattern;
 
 /**
  * A real HTTP server (the JDK's) serving the files under a directory at {@code /files/}, with
- * single byte ranges: a stand-in for staging or a CDN in tests.
+ * single byte ranges: a stand-in for staging or a CDN in tests. Requests are logged ({@link
+ * #requests()}); an optional throttle caps the bytes per second of all responses together, to make
+ * a download slow enough to interrupt.
  */
 public final class StaticFileServer implements AutoCloseable {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
+  /**
+   * One request as served.
+   *
+   * @param method {@code GET} or {@code HEAD}
+   * @param path the path under {@code /files/}
+   * @param from first byte of the response body (0 without a range)
+   * @param to last byte of the response body (-1 for an empty one)
+   * @param status the HTTP status
+   */
+  public record Request(String method, String path, long from, long to, int status) {}
+
   private final HttpServer server;
+  private final ExecutorService executor;
   private final Path root;
+  private final long bytesPerSecond;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private long throttleNext;
 
   public StaticFileServer(Path root) {
+    this(root, 0);
+  }
+
+  /**
+   * @param root the directory served at {@code /files/}
+   * @param bytesPerSecond cap on the bytes sent per second by all responses together; 0: none
+   */
+  public StaticFileServer(Path root, long bytesPerSecond) {
     this.root = root.toAbsolutePath().normalize();
+    this.bytesPerSecond = bytesPerSecond;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
@@ -34,8 +62,41 @@ public final class StaticFileServer implements AutoCloseable {
     }
     server.createContext("/files/", this::serve);
     // one thread per exchange: a slow reader must not hold up every other download
-    server.setExecutor(Executors.newCachedThreadPool());
+    executor = Executors.newCachedThreadPool();
+    server.setExecutor(executor);
     server.start();
+  }
+
+  /** The requests served so far, in order of arrival. */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Forgets the requests served so far. */
+  public void clearRequests() {
+    requests.clear();
+  }
+
+  /** Waits until sending {@code n} more bytes keeps within the cap. */
+  private void throttle(int n) throws IOException {
+    if (bytesPerSecond <= 0) {
+      return;
+    }
+    long wait;
+    synchronized (this) {
+      long now = System.nanoTime();
+      long start = Math.max(now, throttleNext);
+      throttleNext = start + n * 1_000_000_000L / bytesPerSecond;
+      wait = start - now;
+    }
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
   }
 
   private void serve(HttpExchange exchange) throws IOException {
@@ -43,7 +104,9 @@ public final class StaticFileServer implements AutoCloseable {
       Path file =
           root.resolve(exchange.getRequestURI().getPath().substring("/files/".length()))
               .normalize();
+      String relative = exchange.getRequestURI().getPath().substring("/files/".length());
       if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+        requests.add(new Request(exchange.getRequestMethod(), relative, 0, -1, 404));
         exchange.sendResponseHeaders(404, -1);
         return;
       }
@@ -58,6 +121,7 @@ public final class StaticFileServer implements AutoCloseable {
           from = Long.parseLong(m.group(1));
           to = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
           if (from > to) {
+            requests.add(new Request(exchange.getRequestMethod(), relative, from, -1, 416));
             exchange.getResponseHeaders().add("Content-Range", "bytes */" + size);
             exchange.sendResponseHeaders(416, -1);
             return;
@@ -70,6 +134,7 @@ public final class StaticFileServer implements AutoCloseable {
       }
       exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
       long length = to - from + 1;
+      requests.add(new Request(exchange.getRequestMethod(), relative, from, to, status));
       if (exchange.getRequestMethod().equals("HEAD")) {
         exchange.getResponseHeaders().add("Content-Length", String.valueOf(length));
         exchange.sendResponseHeaders(status, -1);
@@ -82,10 +147,13 @@ public final class StaticFileServer implements AutoCloseable {
         byte[] buffer = new byte[1 << 16];
         long left = length;
         while (left > 0) {
-          int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+          int n =
+              in.read(
+                  buffer, 0, (int) Math.min(bytesPerSecond > 0 ? 16 << 10 : buffer.length, left));
           if (n < 0) {
             break;
           }
+          throttle(n);
           out.write(buffer, 0, n);
           left -= n;
         }

@@ -52,6 +52,15 @@ public class StagingClient {
       throw new PermanentFailureException(
           "staged file " + url + " is gone (HTTP " + response.statusCode() + ")");
     }
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw new PermanentFailureException(
+          "staging refused "
+              + url
+              + " (HTTP "
+              + response.statusCode()
+              + "): its signature expired"
+              + " or the snapshotter's staging.url-secret changed");
+    }
     throw new UncheckedIOException(
         new IOException("staging answered HTTP " + response.statusCode() + " for " + url));
   }

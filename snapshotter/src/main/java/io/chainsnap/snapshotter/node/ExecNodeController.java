@@ -71,9 +71,17 @@ public class ExecNodeController implements NodeController {
     String set = "statefulset/" + statefulSet.replace("'", "");
     String ns = " -n '" + namespace.replace("'", "") + "'";
     return new ExecNodeController(
-        "kubectl scale " + set + ns + " --replicas=0 && kubectl wait --for=delete pod -l"
-            + " statefulset.kubernetes.io/pod-name=" + statefulSet + "-0" + ns + " --timeout="
-            + stopTimeout.toSeconds() + "s",
+        "kubectl scale "
+            + set
+            + ns
+            + " --replicas=0 && kubectl wait --for=delete pod -l"
+            + " statefulset.kubernetes.io/pod-name="
+            + statefulSet
+            + "-0"
+            + ns
+            + " --timeout="
+            + stopTimeout.toSeconds()
+            + "s",
         "kubectl scale " + set + ns + " --replicas=1",
         "test \"$(kubectl get " + set + ns + " -o jsonpath='{.status.replicas}')\" != 0",
         Optional.empty(),
@@ -145,7 +153,13 @@ public class ExecNodeController implements NodeController {
     Result result = exec(command, timeout);
     if (result.exit() != 0) {
       throw new IllegalStateException(
-          what + " command failed (exit " + result.exit() + "): " + command + "\n" + result.output());
+          what
+              + " command failed (exit "
+              + result.exit()
+              + "): "
+              + command
+              + "\n"
+              + result.output());
     }
   }
 
@@ -153,8 +167,7 @@ public class ExecNodeController implements NodeController {
 
   private static Result exec(String command, Duration timeout) {
     try {
-      Process process =
-          new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+      Process process = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException("timed out after " + timeout + ": " + command);

@@ -1,5 +1,6 @@
 package io.chainsnap.snapshotter.service;
 
+import io.chainsnap.archive.FileTrees;
 import io.chainsnap.snapshotter.node.PauseWatchdog;
 import io.chainsnap.snapshotter.node.Signals;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,10 +19,10 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Takes a crash-consistent checkpoint of a frozen node's data dir in seconds: files that are
- * never modified in place are hard-linked (LevelDB tables, all block and undo files but the
- * newest), everything else is copied. The node is frozen with SIGSTOP only for that, with a
- * watchdog process ready to SIGCONT it should this agent die, and thawed in a finally block.
+ * Takes a crash-consistent checkpoint of a frozen node's data dir in seconds: files that are never
+ * modified in place are hard-linked (LevelDB tables, all block and undo files but the newest),
+ * everything else is copied. The node is frozen with SIGSTOP only for that, with a watchdog process
+ * ready to SIGCONT it should this agent die, and thawed in a finally block.
  */
 @ApplicationScoped
 public class Checkpointer {
@@ -62,6 +63,7 @@ public class Checkpointer {
     long copiedBytes = 0;
     long frozenAt;
     long thawedAt;
+    boolean firedEarly;
     try (PauseWatchdog watchdog =
         PauseWatchdog.arm(
             pid, node.config().maxPause(), watchdogDir, watchdogDir.resolve("watchdog.log"))) {
@@ -90,8 +92,17 @@ public class Checkpointer {
           }
         }
       } finally {
+        firedEarly = !watchdog.isArmed();
         Signals.resume(pid);
         thawedAt = System.nanoTime();
+      }
+      if (firedEarly) {
+        // the node ran again while we copied: the checkpoint may mix two states
+        throw new IllegalStateException(
+            "the checkpoint took longer than max-pause "
+                + node.config().maxPause()
+                + ": the watchdog resumed the node mid-copy; checkpoint discarded (raise max-pause"
+                + " or use the stop strategy)");
       }
     } catch (IOException e) {
       deleteTree(checkpoint);
@@ -101,7 +112,9 @@ public class Checkpointer {
       throw e;
     }
     long frozenMillis = (thawedAt - frozenAt) / 1_000_000;
-    metrics.counter("chainsnap.snapshot.checkpoint.copied.bytes", "target", node.name()).increment(copiedBytes);
+    metrics
+        .counter("chainsnap.snapshot.checkpoint.copied.bytes", "target", node.name())
+        .increment(copiedBytes);
     LOG.infof(
         "%s frozen %d ms: %d files hard-linked, %d copied (%d bytes)",
         node.name(), frozenMillis, linked, copied, copiedBytes);
@@ -143,13 +156,8 @@ public class Checkpointer {
 
   /** Deletes a checkpoint (hard links only drop a name: the node's files stay). */
   public static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warnf("cannot delete checkpoint %s: %s", dir, e.getMessage());
+    if (!FileTrees.deleteQuietly(dir)) {
+      LOG.warnf("cannot delete checkpoint %s", dir);
     }
   }
 }

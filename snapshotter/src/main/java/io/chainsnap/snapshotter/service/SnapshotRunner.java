@@ -1,6 +1,7 @@
 package io.chainsnap.snapshotter.service;
 
 import io.chainsnap.events.SnapshotSkipped;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,6 +25,7 @@ public class SnapshotRunner {
   private final SnapshotService service;
   private final Targets targets;
   private final SnapshotEvents events;
+  private final MeterRegistry metrics;
   private final ExecutorService executor =
       Executors.newCachedThreadPool(
           runnable -> {
@@ -33,10 +35,12 @@ public class SnapshotRunner {
           });
   private final Map<String, RunStatus> latest = new ConcurrentHashMap<>();
 
-  public SnapshotRunner(SnapshotService service, Targets targets, SnapshotEvents events) {
+  public SnapshotRunner(
+      SnapshotService service, Targets targets, SnapshotEvents events, MeterRegistry metrics) {
     this.service = service;
     this.targets = targets;
     this.events = events;
+    this.metrics = metrics;
   }
 
   /** A refusal is an event, not a silent no-op (besides the metric and the log line). */
@@ -50,7 +54,8 @@ public class SnapshotRunner {
                     new SnapshotSkipped(
                         target, node.target(), trigger, e.reason(), e.getMessage(), Instant.now()));
               } catch (RuntimeException failure) {
-                LOG.warnf("could not emit snapshot-skipped for %s: %s", target, failure.getMessage());
+                LOG.warnf(
+                    "could not emit snapshot-skipped for %s: %s", target, failure.getMessage());
               }
             });
   }
@@ -75,6 +80,8 @@ public class SnapshotRunner {
           new SnapshotRefusedException(
               "busy",
               "a snapshot of " + target + " is already running since " + previous.startedAt());
+      metrics.counter("chainsnap.snapshot.refused", "target", target, "reason", "busy").increment();
+      LOG.warnf("snapshot of %s (%s) refused: %s", target, trigger, busy.getMessage());
       skipped(target, trigger, busy);
       throw busy;
     }
@@ -100,7 +107,7 @@ public class SnapshotRunner {
     } catch (SnapshotRefusedException e) {
       latest.put(target, finished(running, "refused", e.getMessage()));
       skipped(target, running.trigger(), e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       LOG.errorf(e, "snapshot of %s failed", target);
       latest.put(target, finished(running, "failed", String.valueOf(e.getMessage())));
     }

@@ -2,6 +2,7 @@ package io.chainsnap.snapshotter.service;
 
 import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveWriter;
+import io.chainsnap.archive.FileTrees;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.chain.ChainStatus;
 import io.chainsnap.events.ArchiveRef;
@@ -22,7 +23,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -230,6 +230,9 @@ public class SnapshotService {
       failure = new UncheckedIOException("cannot write staging " + dir, e);
     } catch (RuntimeException e) {
       failure = e;
+    } catch (Error e) {
+      // out of memory and the like: resume the node first, then let it propagate
+      failure = new IllegalStateException("snapshot aborted by " + e, e);
     }
     // whatever happened above, the node serves again before anything else is done
     failure = resumeAfter(node, nodeStopped, failure);
@@ -253,13 +256,21 @@ public class SnapshotService {
     RuntimeException failure = null;
     try {
       Files.createDirectories(dir);
+      // if this agent dies during the pause, its next start turns the node's network back on
+      stoppedMarker.set(node, dir.getFileName().toString());
       checkpoint = checkpointer.take(node, config.staging().dir());
     } catch (IOException e) {
       failure = new UncheckedIOException("cannot write staging " + dir, e);
     } catch (RuntimeException e) {
       failure = e;
+    } catch (Error e) {
+      // out of memory and the like: resume the node first, then let it propagate
+      failure = new IllegalStateException("snapshot aborted by " + e, e);
     }
     failure = resumeAfter(node, false, failure);
+    if (failure == null) {
+      stoppedMarker.clear(node);
+    }
     if (failure != null) {
       deleteQuietly(dir);
       if (checkpoint != null) {
@@ -269,12 +280,9 @@ public class SnapshotService {
     }
     LOG.infof(
         "%s checkpointed at height %d (frozen %d ms), archiving the checkpoint",
-        node.name(),
-        tip.height(),
-        checkpoint.frozenMillis());
+        node.name(), tip.height(), checkpoint.frozenMillis());
     try {
-      return new Capture(
-          writeArchive(node, checkpoint.dir(), partial), checkpoint.frozenMillis());
+      return new Capture(writeArchive(node, checkpoint.dir(), partial), checkpoint.frozenMillis());
     } catch (IOException e) {
       deleteQuietly(dir);
       throw new UncheckedIOException("cannot write staging " + dir, e);
@@ -287,8 +295,7 @@ public class SnapshotService {
   }
 
   /** Resumes the node; a failure to resume joins (or becomes) the run's failure. */
-  private RuntimeException resumeAfter(
-      SourceNode node, boolean stopped, RuntimeException failure) {
+  private RuntimeException resumeAfter(SourceNode node, boolean stopped, RuntimeException failure) {
     try {
       resume(node, stopped);
       return failure;
@@ -358,9 +365,9 @@ public class SnapshotService {
       long free = Files.getFileStore(staging).getUsableSpace();
       if (free < needed) {
         refused(node, "staging-space");
-        throw new SnapshotRefusedException(
-            "staging-space",
-            "staging " + staging + " has " + free + " bytes free, needs " + needed);
+        String message = "staging " + staging + " has " + free + " bytes free, needs " + needed;
+        LOG.warnf("snapshot of %s refused: %s", node.name(), message);
+        throw new SnapshotRefusedException("staging-space", message);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check staging space", e);
@@ -451,10 +458,8 @@ public class SnapshotService {
   }
 
   private static void deleteQuietly(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warnf("could not clean %s: %s", dir, e.getMessage());
+    if (!FileTrees.deleteQuietly(dir)) {
+      LOG.warnf("could not clean %s", dir);
     }
   }
 

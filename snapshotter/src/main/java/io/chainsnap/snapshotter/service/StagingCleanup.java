@@ -1,15 +1,12 @@
 package io.chainsnap.snapshotter.service;
 
+import io.chainsnap.archive.FileTrees;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /** Deletes a snapshot's staged files once it is published or rejected, never before. */
@@ -35,20 +32,8 @@ public class StagingCleanup {
     if (!Files.isDirectory(dir)) {
       return; // another agent's snapshot, or already cleaned
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(StagingCleanup::delete);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clean staging " + dir, e);
-    }
+    FileTrees.delete(dir);
     metrics.counter("chainsnap.snapshot.staging.cleaned", "how", how).increment();
     LOG.infof("staging of %s freed (%s)", snapshotId, how);
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,8 +1,8 @@
 package io.chainsnap.snapshotter.service;
 
+import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.ChainAdapter;
 import io.chainsnap.chain.ChainAdapters;
-import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.events.SnapshotTarget;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
 import io.chainsnap.snapshotter.node.DaemonNodeController;
@@ -40,6 +40,7 @@ public class Targets {
       throw new IllegalArgumentException(
           "no target configured: set snapshotter.targets.<name>.chain and the rest");
     }
+    checkHeap(config.archive());
     config.targets().forEach((name, target) -> nodes.put(name, build(name, target)));
   }
 
@@ -49,8 +50,7 @@ public class Targets {
     require(NAME.matcher(target.chain()).matches(), prefix + "chain", "must match " + NAME);
     require(NAME.matcher(target.network()).matches(), prefix + "network", "must match " + NAME);
     require(MODES.contains(target.mode()), prefix + "mode", "must be one of " + MODES);
-    require(
-        QUIESCE.contains(target.quiesce()), prefix + "quiesce", "must be one of " + QUIESCE);
+    require(QUIESCE.contains(target.quiesce()), prefix + "quiesce", "must be one of " + QUIESCE);
     require(
         target.maxPause().toMillis() >= 1000, prefix + "max-pause", "must be at least 1 second");
     SnapshotterConfig.Node node = target.node();
@@ -66,8 +66,7 @@ public class Targets {
         node.rpcUrl().isPresent() || (node.rpcPort() > 0 && node.rpcPort() < 65536),
         prefix + "node.rpc-port",
         "set node.rpc-url or a node.rpc-port");
-    URI rpc =
-        URI.create(node.rpcUrl().orElse("http://127.0.0.1:" + node.rpcPort() + "/"));
+    URI rpc = URI.create(node.rpcUrl().orElse("http://127.0.0.1:" + node.rpcPort() + "/"));
     String user = node.rpcUser().orElse("");
     String password = node.rpcPassword().orElse("");
     ChainAdapter adapter =
@@ -98,7 +97,8 @@ public class Targets {
             "must be one of " + NETWORKS);
         Path binary =
             node.binary()
-                .orElseThrow(() -> invalid(prefix + "node.binary", "required by controller daemon"));
+                .orElseThrow(
+                    () -> invalid(prefix + "node.binary", "required by controller daemon"));
         require(
             Files.isExecutable(binary),
             prefix + "node.binary",
@@ -144,8 +144,7 @@ public class Targets {
         controller =
             ExecNodeController.kubernetes(
                 node.kubernetesStatefulset()
-                    .orElseThrow(
-                        () -> invalid(prefix + "node.kubernetes-statefulset", "required")),
+                    .orElseThrow(() -> invalid(prefix + "node.kubernetes-statefulset", "required")),
                 node.kubernetesNamespace(),
                 adapter,
                 node.stopTimeout(),
@@ -161,6 +160,28 @@ public class Targets {
         controller,
         chainDir,
         includeFilter(target.exclude()));
+  }
+
+  /**
+   * The archive writer keeps up to 2 x (workers + 1) chunks in memory: refuse a chunk size this JVM
+   * cannot hold rather than fail half way through a snapshot.
+   */
+  static void checkHeap(SnapshotterConfig.Archive archive) {
+    int workers =
+        archive.workers() > 0 ? archive.workers() : Runtime.getRuntime().availableProcessors();
+    long needed = 2L * (workers + 1) * archive.chunkSize();
+    long heap = Runtime.getRuntime().maxMemory();
+    require(
+        needed <= heap * 3 / 4,
+        "snapshotter.archive.chunk-size",
+        archive.chunkSize()
+            + " bytes with "
+            + workers
+            + " workers needs about "
+            + (needed >> 20)
+            + " MiB of heap, this JVM has "
+            + (heap >> 20)
+            + " MiB: lower chunk-size or workers, or raise -Xmx");
   }
 
   /** Accepts a relative path unless an exclude glob matches it or one of its parents. */

@@ -23,6 +23,10 @@ public interface VerifierConfig {
   @WithDefault("PT2H")
   Duration downloadTimeout();
 
+  /** Parallel ranged requests when restoring an archive from its public URL. */
+  @WithDefault("4")
+  int restoreConnections();
+
   /** How to boot a node of each chain, by chain name (e.g. {@code litecoin}). */
   Map<String, Node> chains();
 

@@ -1,9 +1,14 @@
 package io.chainsnap.verifier.service;
 
 import io.chainsnap.archive.ArchiveException;
-import io.chainsnap.archive.ArchiveReader;
-import io.chainsnap.archive.ProgressListener;
+import io.chainsnap.archive.FileTrees;
 import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.archive.restore.HttpRangeSource;
+import io.chainsnap.archive.restore.RangeSource;
+import io.chainsnap.archive.restore.RestoreException;
+import io.chainsnap.archive.restore.RestoreListener;
+import io.chainsnap.archive.restore.RestoreProgress;
+import io.chainsnap.archive.restore.Restorer;
 import io.chainsnap.chain.BitcoinCoreChainAdapter;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.ChainStatus;
@@ -30,18 +35,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 /**
- * Verifies one published snapshot as an operator would use it: download {@code snapshot.json} and
- * the archive from their public URLs, check every chunk and the whole file while extracting into a
- * scratch data dir, boot the node binary on it (isolated: no peers, loopback RPC), and compare the
- * height and best block hash with what the snapshotter announced.
+ * Verifies one published snapshot as an operator would use it: download {@code snapshot.json} from
+ * its public URL, restore the archive from its public URL with the restore engine of the {@code
+ * chainsnap} command (parallel ranged requests, every chunk's SHA-256 checked before it is
+ * decompressed, the whole-archive SHA-256 at the end) into a scratch data dir, boot the node binary
+ * on it (isolated: no peers, loopback RPC), and compare the height and best block hash with what
+ * the snapshotter announced.
  */
 @ApplicationScoped
 public class VerifyService {
@@ -145,9 +153,13 @@ public class VerifyService {
   private VerifierConfig.Node nodeFor(SnapshotUploaded uploaded) {
     VerifierConfig.Node node = config.chains().get(uploaded.target().chain());
     if (node == null) {
-      throw new Rejection(
-          "boot",
-          "no node configured for chain " + uploaded.target().chain() + " (verifier.chains)");
+      // our configuration, not the snapshot's fault: never a rejection
+      throw new IllegalStateException(
+          "no node configured for chain "
+              + uploaded.target().chain()
+              + ": set verifier.chains."
+              + uploaded.target().chain()
+              + ".binary");
     }
     return node;
   }
@@ -174,7 +186,10 @@ public class VerifyService {
     return args;
   }
 
-  /** Downloads and extracts into {@code chainDir}, checking every chunk before it is used. */
+  /**
+   * Restores into {@code chainDir} from the public archive URL (parallel ranged requests), checking
+   * every chunk before it is used.
+   */
   private void restore(SnapshotUploaded uploaded, Path chainDir) {
     SnapshotMetadata metadata;
     try (InputStream in = download(uploaded.manifestUrl())) {
@@ -206,20 +221,42 @@ public class VerifyService {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + chainDir, e);
     }
-    ArchiveReader reader =
-        ArchiveReader.builder().progress(progress(uploaded.snapshotId())).build();
-    try (InputStream archive = download(uploaded.archiveUrl())) {
-      reader.extract(archive, metadata.archive(), chainDir);
-    } catch (ArchiveException e) {
-      if (e.kind() == ArchiveException.Kind.IO) {
-        throw new TransientVerificationException(
-            "restore of " + uploaded.archiveUrl() + " interrupted: " + e.getMessage(), e);
+    Restorer restorer =
+        Restorer.builder()
+            .connections(config.restoreConnections())
+            // scratch space, deleted afterwards: no journal fsyncs, nothing to resume
+            .resumable(false)
+            // the free space was checked above, against the whole scratch file system
+            .spaceCheck(false)
+            .listener(progress(uploaded.snapshotId()))
+            .build();
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "verifier-download-timeout");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.schedule(
+        () -> restorer.cancel("download took longer than " + config.downloadTimeout()),
+        config.downloadTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
+    try (RangeSource source = HttpRangeSource.of(URI.create(uploaded.archiveUrl()))) {
+      restorer.restore(metadata, source, chainDir);
+    } catch (RestoreException e) {
+      switch (e.reason()) {
+        // faults of the published snapshot: what operators would get too
+        case NOT_FOUND -> throw new Rejection("download", e.getMessage(), e);
+        case CORRUPT -> throw new Rejection("checksum", e.getMessage(), e);
+        case UNSUPPORTED_FORMAT, UNSAFE -> throw new Rejection("extract", e.getMessage(), e);
+        // the verifier's own trouble (network after retries, timeout, scratch disk): retried
+        case NETWORK, CANCELLED, DISK, NO_SPACE, DESTINATION ->
+            throw new TransientVerificationException(
+                "restore of " + uploaded.archiveUrl() + " failed: " + e.getMessage(), e);
+        default -> throw new IllegalStateException("unknown reason " + e.reason(), e);
       }
-      throw new Rejection(
-          e.kind() == ArchiveException.Kind.CORRUPT ? "checksum" : "extract", e.getMessage(), e);
-    } catch (IOException e) {
-      throw new TransientVerificationException(
-          "cannot download " + uploaded.archiveUrl() + ": " + e, e);
+    } finally {
+      timer.shutdownNow();
     }
   }
 
@@ -266,17 +303,24 @@ public class VerifyService {
     }
   }
 
-  private static ProgressListener progress(String snapshotId) {
-    return new ProgressListener() {
+  private static RestoreListener progress(String snapshotId) {
+    return new RestoreListener() {
       private int lastDecile = -1;
 
       @Override
-      public void onProgress(long done, long total) {
-        int decile = total <= 0 ? 0 : (int) (done * 10 / total);
+      public void progress(RestoreProgress p) {
+        int decile = (int) (p.fraction() * 10);
         if (decile != lastDecile) {
           lastDecile = decile;
-          LOG.infof("restoring %s: %d%% (%d of %d bytes)", snapshotId, decile * 10, done, total);
+          LOG.infof(
+              "restoring %s: %d%% (%d of %d bytes, %.0f MB/s)",
+              snapshotId, decile * 10, p.doneBytes(), p.archiveBytes(), p.bytesPerSecond() / 1e6);
         }
+      }
+
+      @Override
+      public void warning(String message) {
+        LOG.warnf("restoring %s: %s", snapshotId, message);
       }
     };
   }
@@ -290,13 +334,8 @@ public class VerifyService {
   }
 
   private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warnf("could not delete %s: %s", dir, e.getMessage());
+    if (!FileTrees.deleteQuietly(dir)) {
+      LOG.warnf("could not delete %s", dir);
     }
   }
 }

@@ -1,0 +1,219 @@
+package io.chainsnap.cli.catalog;
+
+import io.chainsnap.archive.ArchiveException;
+import io.chainsnap.archive.ArchiveFormat;
+import io.chainsnap.archive.SnapshotIndex;
+import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.cli.CliException;
+import io.chainsnap.cli.ExitCodes;
+import io.chainsnap.cli.source.Location;
+import io.chainsnap.cli.source.Sources;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Finds snapshots: reads {@code index.json}, picks an entry ({@code --id} or {@code --latest} of a
+ * mode), reads its {@code snapshot.json} and checks that the two agree (id, archive SHA-256 and
+ * sizes, chain, network, mode), so that every chunk checked against {@code snapshot.json} is tied
+ * to the hash the index publishes.
+ */
+public final class Catalog {
+
+  /** The warning printed for every index read: signing does not exist yet. */
+  public static final String UNSIGNED_WARNING =
+      "index.json is not signed (index signing is not implemented yet): it is trusted as served."
+          + " Every chunk is still checked against snapshot.json, and snapshot.json against the"
+          + " index's SHA-256.";
+
+  private final Sources sources;
+  private final String ipfsGateway;
+
+  public Catalog(Sources sources, String ipfsGateway) {
+    this.sources = sources;
+    this.ipfsGateway = ipfsGateway;
+  }
+
+  /** A loaded index and where it came from. */
+  public record LoadedIndex(Location location, SnapshotIndex index) {}
+
+  /** A snapshot chosen in an index, with its metadata and the locations of its objects. */
+  public record Selected(
+      LoadedIndex index,
+      SnapshotIndex.Entry entry,
+      Location manifest,
+      SnapshotMetadata metadata,
+      Location archive) {}
+
+  /**
+   * Where the index is: {@code --index} as given when it names a {@code .json} document, else a
+   * base under which indexes live at {@code {chain}/{network}/index.json}.
+   */
+  public Location indexLocation(String index, String chain, String network) {
+    Location given = Location.parse(index, ipfsGateway);
+    if (given.name().toLowerCase(Locale.ROOT).endsWith(".json")) {
+      return given;
+    }
+    if (chain == null || network == null) {
+      throw CliException.usage(
+          index
+              + " is not an index.json: give its full URL, or a base URL with --chain and"
+              + " --network ({base}/{chain}/{network}/index.json)");
+    }
+    String base = index.endsWith("/") ? index : index + "/";
+    return Location.parse(base, ipfsGateway).resolve(chain + "/" + network + "/index.json", null);
+  }
+
+  /** Reads and checks an index (version; chain and network if given). */
+  public LoadedIndex loadIndex(Location location, String chain, String network) throws IOException {
+    byte[] bytes = sources.read(location);
+    SnapshotIndex index;
+    try {
+      index = SnapshotIndex.read(bytes);
+    } catch (ArchiveException e) {
+      throw new CliException(ExitCodes.CORRUPT, location + ": " + e.getMessage());
+    }
+    if (index.snapshots() == null) {
+      throw CliException.corrupt(location + ": index.json has no snapshots list");
+    }
+    if (chain != null && !chain.equals(index.chain())
+        || network != null && !network.equals(index.network())) {
+      throw CliException.notFound(
+          location
+              + " is the index of "
+              + index.chain()
+              + "/"
+              + index.network()
+              + ", not "
+              + (chain == null ? index.chain() : chain)
+              + "/"
+              + (network == null ? index.network() : network));
+    }
+    return new LoadedIndex(location, index);
+  }
+
+  /**
+   * Picks a snapshot: by id, or the latest verified one of {@code mode} (the index's only mode when
+   * there is one).
+   */
+  public SnapshotIndex.Entry select(SnapshotIndex index, String id, boolean latest, String mode) {
+    List<SnapshotIndex.Entry> entries = index.snapshots();
+    if (id != null) {
+      SnapshotIndex.Entry entry =
+          entries.stream()
+              .filter(e -> id.equals(e.snapshotId()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      CliException.notFound(
+                          "no snapshot " + id + " in the index (" + entries.size() + " listed)"));
+      if (mode != null && !mode.equals(entry.mode())) {
+        throw CliException.notFound(
+            "snapshot " + id + " is a " + entry.mode() + " snapshot, not " + mode);
+      }
+      return entry;
+    }
+    if (!latest) {
+      throw CliException.usage("say which snapshot: --id ID or --latest");
+    }
+    Map<String, String> latestByMode = index.latest() == null ? Map.of() : index.latest();
+    String m = mode;
+    if (m == null) {
+      if (latestByMode.size() == 1) {
+        m = latestByMode.keySet().iterator().next();
+      } else if (latestByMode.isEmpty()) {
+        throw CliException.notFound("the index has no verified snapshot yet (no latest)");
+      } else {
+        throw CliException.usage(
+            "the index has a latest snapshot for several modes "
+                + latestByMode.keySet()
+                + ": choose one with --mode");
+      }
+    }
+    String latestId = latestByMode.get(m);
+    if (latestId == null) {
+      throw CliException.notFound("the index has no verified " + m + " snapshot (no latest)");
+    }
+    return select(index, latestId, false, m);
+  }
+
+  /** Reads {@code snapshot.json} of an entry and checks it against the entry. */
+  public Selected load(LoadedIndex index, SnapshotIndex.Entry entry, String sourceOverride)
+      throws IOException {
+    Location manifest = manifestOf(index.location(), entry);
+    SnapshotMetadata metadata = readMetadata(manifest);
+    checkAgainst(metadata, entry, index.index());
+    Location archive;
+    if (sourceOverride != null) {
+      archive = Location.parse(sourceOverride, ipfsGateway);
+    } else if (entry.sources() != null && entry.sources().get("https") != null) {
+      archive = index.location().resolve(entry.sources().get("https"), ipfsGateway);
+    } else {
+      archive = manifest.sibling(ArchiveFormat.ARCHIVE_FILE_NAME);
+    }
+    return new Selected(index, entry, manifest, metadata, archive);
+  }
+
+  /** Reads and validates {@code snapshot.json}. */
+  public SnapshotMetadata readMetadata(Location manifest) throws IOException {
+    byte[] bytes = sources.read(manifest);
+    try {
+      SnapshotMetadata metadata = SnapshotMetadata.read(bytes);
+      if (metadata.archive() == null || metadata.snapshotId() == null) {
+        throw CliException.corrupt(manifest + ": snapshot.json lacks its id or archive manifest");
+      }
+      return metadata;
+    } catch (ArchiveException e) {
+      throw new CliException(ExitCodes.CORRUPT, manifest + ": " + e.getMessage());
+    }
+  }
+
+  private Location manifestOf(Location indexLocation, SnapshotIndex.Entry entry) {
+    Map<String, String> s = entry.sources() == null ? Map.of() : entry.sources();
+    if (s.get("manifest") != null) {
+      return indexLocation.resolve(s.get("manifest"), ipfsGateway);
+    }
+    if (s.get("https") != null) {
+      return indexLocation.resolve(s.get("https"), ipfsGateway).sibling(SnapshotMetadata.FILE_NAME);
+    }
+    throw CliException.corrupt(
+        "index entry " + entry.snapshotId() + " names no snapshot.json (sources.manifest)");
+  }
+
+  private static void checkAgainst(SnapshotMetadata m, SnapshotIndex.Entry e, SnapshotIndex index) {
+    StringBuilder diff = new StringBuilder();
+    differ(diff, "snapshot id", e.snapshotId(), m.snapshotId());
+    differ(diff, "archive sha256", e.sha256(), m.archive().sha256());
+    differ(diff, "compressed size", e.compressedSize(), m.archive().compressedSize());
+    differ(diff, "content size", e.contentSize(), m.archive().contentSize());
+    differ(diff, "file count", e.fileCount(), m.archive().fileCount());
+    differ(diff, "height", e.height(), m.height());
+    if (e.mode() != null) {
+      differ(diff, "mode", e.mode(), m.mode());
+    }
+    if (index.chain() != null) {
+      differ(diff, "chain", index.chain(), m.chain());
+    }
+    if (index.network() != null) {
+      differ(diff, "network", index.network(), m.network());
+    }
+    if (diff.length() > 0) {
+      throw CliException.corrupt(
+          "snapshot.json of " + e.snapshotId() + " disagrees with the index:" + diff);
+    }
+  }
+
+  private static void differ(StringBuilder diff, String what, Object index, Object manifest) {
+    if (!Objects.equals(index, manifest)) {
+      diff.append(' ')
+          .append(what)
+          .append(" (index ")
+          .append(index)
+          .append(", snapshot.json ")
+          .append(manifest)
+          .append(')');
+    }
+  }
+}
