@@ -60,5 +60,6 @@ curl -fsS "$INDEX_URL" | jq --arg id "$latest" '{latest: .latest, snapshot: (.sn
 echo
 echo "The stack keeps running: snapshotter $SNAPSHOTTER_URL, publisher $PUBLISHER_URL, verifier $VERIFIER_URL"
 echo "Another snapshot: curl -X POST -H 'Authorization: Bearer $SNAPSHOT_TOKEN' $SNAPSHOTTER_URL/targets/$TARGET/snapshots"
-echo "Restore it:       curl -s $INDEX_URL | jq -r '.snapshots[0].sources.https' | xargs curl -s | zstd -d | tar -x -C /tmp/restored"
+echo "Restore it:       bin/chainsnap restore --index $INDEX_URL --chain litecoin --network regtest --latest --dest /tmp/restored"
+echo "List snapshots:   bin/chainsnap list --index $INDEX_URL"
 echo "Stop everything:  scripts/local-down.sh"
