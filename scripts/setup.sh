@@ -18,6 +18,7 @@ declare -A need=(
   [zstd]=/usr/bin/zstd
   [curl]=/usr/bin/curl
   [jq]=/usr/bin/jq
+  [wget]=/usr/bin/wget
 )
 missing=()
 for pkg in "${!need[@]}"; do

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,21 +44,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>{@value #JOURNAL}: snapshot id and archive SHA-256, status ({@code in-progress} or {@code
- *       failed} with the reason), and the last durable point: the next chunk to apply, the
- *       whole-archive hash state and the extractor's {@link ExtractionState} there. Rewritten
- *       atomically (temporary file, fsync, rename, fsync of the directory) after the files written
- *       up to that chunk were fsynced. Removed when the restore succeeds, after a final sync.
+ *       failed} with the reason), and two points to resume from, each the next chunk to apply, the
+ *       whole-archive hash state and the extractor's {@link ExtractionState} there: the
+ *       <b>applied</b> point, rewritten (atomically, without fsync) after every chunk, and the
+ *       <b>durable</b> point, the applied point as of the last sync of the destination. With them,
+ *       the id of the boot ({@code /proc/sys/kernel/random/boot_id}) that wrote them: a process
+ *       that was killed or failed leaves its writes in the page cache, so a run in the same boot
+ *       resumes from the applied point; after a reboot (power loss, crash) only the durable point
+ *       is trusted. Removed when the restore succeeds, after a final sync.
  *   <li>{@value #CREATED}: one line {@code <sequence>\t<path>} per regular file, appended before
- *       the file is created; after a crash, files with a sequence above the journal's file count
- *       were created after its durable point and are deleted before going on.
+ *       the file is created; files with a sequence above the resume point's file count were created
+ *       after it and are deleted before going on.
  *   <li>{@value #LOCK}: held with an OS lock while a restore runs (a second one is refused).
  * </ul>
  *
- * <p>Files are synced by a background thread (group commit): extraction does not wait for the disk,
- * at most {@value #MAX_PENDING} chunk boundaries wait for their sync, and a crash loses at most
- * those (their chunks are fetched again). A sync is one {@code syncfs} of the destination's file
- * system ({@code sync -f}) where available, else an fsync of every file and directory written since
- * the last one.
+ * <p>A background thread writes the journal and syncs (group commit): extraction never waits for
+ * the disk. A sync is one {@code syncfs} of the destination's file system ({@code sync -f DIR})
+ * where available, else an fsync of every file and directory written since the previous one; it
+ * runs at most once per {@code syncInterval} and at the end.
  */
 final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable {
 
@@ -72,8 +76,12 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
 
   private static final String TEMP = ResumableExtractor.RESERVED_PREFIX + ".json.tmp";
   private static final int VERSION = 1;
-  private static final int MAX_PENDING = 4;
+  private static final int MAX_PENDING = 8;
   private static final int SYNC_THREADS = 8;
+
+  /** This boot's id, or {@code null} where the system does not tell. */
+  static final String BOOT_ID = bootId();
+
   private static final String NOTE =
       "This directory is an unfinished chainsnap restore: do not use it as a data directory. Run"
           + " the same restore command again to continue it, or delete the directory.";
@@ -85,6 +93,15 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
+
+  /**
+   * A point to resume from.
+   *
+   * @param nextChunk chunks {@code 0 .. nextChunk-1} are applied
+   * @param archiveHashState whole-archive SHA-256 state after those chunks ({@link Sha256Midstate})
+   * @param extractor the extractor's state after those chunks
+   */
+  record Point(int nextChunk, String archiveHashState, ExtractionState extractor) {}
 
   /**
    * The content of {@value #JOURNAL}.
@@ -100,9 +117,10 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
    * @param resumable whether the run kept a journal that allows continuing it
    * @param startedAt when the first run started
    * @param updatedAt when this file was written
-   * @param nextChunk chunks {@code 0 .. nextChunk-1} are applied and durable
-   * @param archiveHashState whole-archive SHA-256 state after those chunks ({@link Sha256Midstate})
-   * @param extractor the extractor's state after those chunks, {@code null} when none
+   * @param bootId the boot that wrote {@code applied} ({@code null} if unknown)
+   * @param applied the last chunk applied (valid within the same boot), or {@code null}
+   * @param durable the last chunk applied and synced to disk (valid after a reboot too), or {@code
+   *     null}
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Content(
@@ -117,11 +135,11 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
       boolean resumable,
       Instant startedAt,
       Instant updatedAt,
-      int nextChunk,
-      String archiveHashState,
-      ExtractionState extractor) {
+      String bootId,
+      Point applied,
+      Point durable) {
 
-    Content with(String status, String reason, Checkpoint point) {
+    Content with(String status, String reason, Point applied, Point durable) {
       return new Content(
           journalVersion,
           note,
@@ -134,17 +152,27 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
           resumable,
           startedAt,
           Instant.now(),
-          point == null ? nextChunk : point.state().nextChunk(),
-          point == null ? archiveHashState : point.hashState(),
-          point == null ? extractor : point.state());
+          BOOT_ID,
+          applied,
+          durable);
+    }
+
+    /** The point this boot can resume from. */
+    Point resumePoint() {
+      return bootId != null && bootId.equals(BOOT_ID) && applied != null ? applied : durable;
     }
   }
 
-  /** A chunk boundary waiting for its files to be synced. */
-  private record Checkpoint(ExtractionState state, String hashState, List<Path> written) {}
+  /** A chunk boundary waiting to be written to the journal. */
+  private record Checkpoint(Point point, List<Path> written) {}
 
   private final Path root;
   private final boolean durable;
+  private final long syncIntervalNanos;
+  private final Point resume;
+  private final Set<Path> unsynced = new LinkedHashSet<>();
+  private long lastSync = System.nanoTime();
+  private boolean syncNow;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final FileChannel createdLog;
@@ -167,17 +195,20 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
   private RestoreJournal(
       Path root,
       boolean durable,
+      Duration syncInterval,
       FileChannel lockChannel,
       FileLock lock,
       Content content,
       FileChannel createdLog) {
     this.root = root;
     this.durable = durable;
+    this.syncIntervalNanos = syncInterval.toNanos();
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.content = content;
+    this.resume = content.resumePoint();
     this.createdLog = createdLog;
-    this.syncer = new Thread(this::syncLoop, "chainsnap-restore-sync");
+    this.syncer = new Thread(this::syncLoop, "chainsnap-restore-journal");
     this.syncer.setDaemon(true);
     if (durable) {
       syncer.start();
@@ -191,10 +222,12 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
    *
    * @param dest the destination directory
    * @param metadata the snapshot
-   * @param durable whether to keep a resumable journal (fsync per chunk); without it a failed or
-   *     interrupted restore leaves a marker but cannot be continued
+   * @param durable whether to keep a resumable journal; without it a failed or interrupted restore
+   *     leaves a marker but cannot be continued (and nothing is synced)
+   * @param syncInterval least time between two syncs of the destination
    */
-  static RestoreJournal open(Path dest, SnapshotMetadata metadata, boolean durable) {
+  static RestoreJournal open(
+      Path dest, SnapshotMetadata metadata, boolean durable, Duration syncInterval) {
     Path root;
     try {
       if (!Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
@@ -244,11 +277,18 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
                   + " holds an interrupted restore that kept no journal and cannot be continued;"
                   + " delete the directory and start again");
         }
-        if (existing.nextChunk() > 0
-            && (existing.extractor() == null || existing.archiveHashState() == null)) {
-          throw destination(root + ": the restore journal is incomplete; delete the directory");
+        for (Point point : new Point[] {existing.applied(), existing.durable()}) {
+          if (point != null
+              && (point.extractor() == null
+                  || point.archiveHashState() == null
+                  || point.nextChunk() != point.extractor().nextChunk())) {
+            throw destination(root + ": the restore journal is incomplete; delete the directory");
+          }
         }
-        content = existing.with("in-progress", null, null);
+        Point from = existing.resumePoint();
+        // a new run starts from its resume point: that point is both applied and (as far as this
+        // boot can tell) the state on disk
+        content = existing.with("in-progress", null, from, existing.durable());
       } else {
         if (hasContent(root)) {
           throw destination(
@@ -271,7 +311,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
                 durable,
                 now,
                 now,
-                0,
+                BOOT_ID,
                 null,
                 null);
       }
@@ -284,8 +324,9 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
                   StandardOpenOption.APPEND,
                   LinkOption.NOFOLLOW_LINKS)
               : null;
-      RestoreJournal journal = new RestoreJournal(root, durable, lockChannel, lock, content, log);
-      journal.write(content);
+      RestoreJournal journal =
+          new RestoreJournal(root, durable, syncInterval, lockChannel, lock, content, log);
+      journal.write(content, durable);
       return journal;
     } catch (IOException e) {
       giveUp(lockFile, lockExisted, lock, lockChannel);
@@ -309,14 +350,14 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     closeQuietly(channel);
   }
 
-  /** The durable extractor state to resume from, or {@code null} to start at chunk 0. */
+  /** The extractor state to resume from, or {@code null} to start at chunk 0. */
   ExtractionState state() {
-    return content.extractor();
+    return resume == null ? null : resume.extractor();
   }
 
   /** The whole-archive hash state at {@link #state()}, or {@code null}. */
   String hashState() {
-    return content.archiveHashState();
+    return resume == null ? null : resume.archiveHashState();
   }
 
   /** The destination's real path. */
@@ -337,7 +378,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     if (!durable) {
       return;
     }
-    long files = content.extractor() == null ? 0 : content.extractor().files();
+    long files = resume == null ? 0 : resume.extractor().files();
     List<String> lines;
     try {
       lines = Files.readAllLines(root.resolve(CREATED), StandardCharsets.UTF_8);
@@ -426,7 +467,9 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
       return;
     }
     Checkpoint point =
-        new Checkpoint(state, hashStates.after(state.nextChunk() - 1), List.copyOf(written));
+        new Checkpoint(
+            new Point(state.nextChunk(), hashStates.after(state.nextChunk() - 1), state),
+            List.copyOf(written));
     synchronized (this) {
       while (syncFailure == null && pending.size() >= MAX_PENDING) {
         try {
@@ -444,36 +487,53 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     }
   }
 
+  /**
+   * Writes the applied point after each batch of chunk boundaries, and every {@code syncInterval}
+   * (or when asked by {@link #drain}) syncs the destination and records the durable point.
+   */
   private void syncLoop() {
     while (true) {
       List<Checkpoint> batch;
+      boolean sync;
       synchronized (this) {
-        while (pending.isEmpty() && !closing) {
+        while (pending.isEmpty() && !syncNow && !closing) {
           try {
             wait();
           } catch (InterruptedException e) {
             return;
           }
         }
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && !syncNow) {
           return;
         }
         batch = new ArrayList<>(pending);
         pending.clear();
+        sync = syncNow || System.nanoTime() - lastSync >= syncIntervalNanos;
+        syncNow = false;
         syncing = true;
         notifyAll();
       }
       try {
-        Set<Path> paths = new LinkedHashSet<>();
         for (Checkpoint c : batch) {
-          paths.addAll(c.written());
+          unsynced.addAll(c.written());
         }
-        if (!syncFileSystem()) {
-          fsyncAll(paths);
+        Content current;
+        synchronized (this) {
+          current = content;
         }
-        Checkpoint last = batch.get(batch.size() - 1);
-        Content next = content.with("in-progress", null, last);
-        write(next);
+        Point applied = batch.isEmpty() ? current.applied() : batch.get(batch.size() - 1).point();
+        Point durablePoint = current.durable();
+        if (sync) {
+          // everything written before the sync starts is on disk once it returns
+          if (!syncFileSystem()) {
+            fsyncAll(unsynced);
+          }
+          unsynced.clear();
+          lastSync = System.nanoTime();
+          durablePoint = applied;
+        }
+        Content next = current.with("in-progress", null, applied, durablePoint);
+        write(next, sync);
         synchronized (this) {
           content = next;
         }
@@ -481,7 +541,10 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
         synchronized (this) {
           syncFailure =
               new RestoreException(
-                  RestoreException.Reason.DISK, "cannot sync the restored files: " + e, -1, e);
+                  RestoreException.Reason.DISK,
+                  "cannot write the restore journal or sync the restored files: " + e,
+                  -1,
+                  e);
           pending.clear();
         }
       } finally {
@@ -586,13 +649,20 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     return syncPool;
   }
 
-  /** Waits until every checkpoint handed over so far is durable. */
-  private void drain() {
+  /**
+   * Waits until every checkpoint handed over so far is in the journal; with {@code sync}, also
+   * synced to disk.
+   */
+  private void drain(boolean sync) {
     if (!durable) {
       return;
     }
     synchronized (this) {
-      while (syncFailure == null && (!pending.isEmpty() || syncing)) {
+      if (sync) {
+        syncNow = true;
+        notifyAll();
+      }
+      while (syncFailure == null && (!pending.isEmpty() || syncing || syncNow)) {
         try {
           wait();
         } catch (InterruptedException e) {
@@ -607,27 +677,21 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
   }
 
   /**
-   * The restore succeeded: makes everything durable (files, then the directories whose mtimes were
-   * set last), then removes the journal, the log and the lock.
+   * The restore succeeded: syncs everything (files, directories and their final mtimes), then
+   * removes the journal, the log and the lock.
    */
   void complete() {
-    drain();
+    drain(true);
     stopSyncer();
     try {
-      ExtractionState last = content.extractor();
-      if (durable && last != null && !syncFileSystem()) {
-        Set<Path> dirs = new LinkedHashSet<>();
-        for (ExtractionState.DirTime d : last.dirs()) {
-          dirs.add(root.resolve(d.path()));
-        }
-        fsyncAll(dirs);
-      }
       closeQuietly(createdLog);
       Files.deleteIfExists(root.resolve(CREATED));
       Files.deleteIfExists(root.resolve(TEMP));
       Files.deleteIfExists(root.resolve(JOURNAL));
       Files.deleteIfExists(root.resolve(LOCK));
-      fsync(root);
+      if (durable) {
+        fsync(root);
+      }
     } catch (IOException e) {
       throw new RestoreException(
           RestoreException.Reason.DISK, "cannot finish the restore in " + root + ": " + e, -1, e);
@@ -643,18 +707,18 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
    */
   void fail(String reason) {
     try {
-      drain();
+      drain(false);
     } catch (RestoreException e) {
-      // keep whatever point is durable
+      // keep whatever point was written
     }
     stopSyncer();
     try {
       Content failed;
       synchronized (this) {
-        failed = content.with("failed", reason, null);
+        failed = content.with("failed", reason, content.applied(), content.durable());
         content = failed;
       }
-      write(failed);
+      write(failed, durable);
     } catch (IOException | RuntimeException e) {
       // the in-progress marker stays, which is still a marker
     }
@@ -704,7 +768,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     closeQuietly(lockChannel);
   }
 
-  private void write(Content c) throws IOException {
+  private void write(Content c, boolean sync) throws IOException {
     byte[] json;
     try {
       json = MAPPER.writeValueAsBytes(c);
@@ -723,7 +787,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
       while (b.hasRemaining()) {
         ch.write(b);
       }
-      if (durable) {
+      if (sync) {
         ch.force(true);
       }
     }
@@ -732,7 +796,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
         root.resolve(JOURNAL),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
-    if (durable) {
+    if (sync) {
       fsync(root);
     }
   }
@@ -757,6 +821,15 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
       return c;
     } catch (IOException e) {
       throw destination(file + " is not a readable restore journal (" + e.getMessage() + ")");
+    }
+  }
+
+  private static String bootId() {
+    try {
+      String id = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+      return id.isEmpty() ? null : id;
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

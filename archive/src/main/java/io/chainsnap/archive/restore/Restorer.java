@@ -34,13 +34,14 @@ import org.jboss.logging.Logger;
  * connection: about {@code (2 x connections + 1) x chunkSize} bytes, whatever the snapshot size.
  *
  * <p><b>Resume.</b> With {@link Builder#resumable(boolean) resumable} on (the default), the
- * destination holds a journal ({@value RestoreJournal#JOURNAL}) updated after the files of each
- * chunk are fsynced; running the same restore again continues after the last durable chunk and
- * never fetches a chunk before it. A failed or interrupted restore leaves that file, with the
- * reason, as a marker: the directory is not a usable data dir until the restore succeeds, which
- * removes it. A destination that is not empty and holds no marker of this snapshot is refused.
- * Without resume (the verifier, which restores into fresh scratch space), nothing is fsynced and a
- * failed restore leaves a marker that cannot be continued.
+ * destination holds a journal ({@value RestoreJournal#JOURNAL}) updated after each chunk is
+ * applied, and synced to disk every {@link Builder#syncInterval(Duration) syncInterval}; running
+ * the same restore again continues after the last chunk applied (after a reboot: the last one
+ * synced) and never fetches a chunk before it. A failed or interrupted restore leaves that file,
+ * with the reason, as a marker: the directory is not a usable data dir until the restore succeeds,
+ * which syncs everything and removes it. A destination that is not empty and holds no marker of
+ * this snapshot is refused. Without resume (the verifier, which restores into fresh scratch space),
+ * nothing is synced and a failed restore leaves a marker that cannot be continued.
  *
  * <p><b>Safety.</b> Extraction is {@link ResumableExtractor}, i.e. the archive module's extractor
  * with every rule of {@code docs/archive-format.md} section 5.2.
@@ -71,6 +72,7 @@ public final class Restorer {
   private final int corruptRetries;
   private final FreeSpace freeSpace;
   private final boolean spaceCheck;
+  private final Duration syncInterval;
   private volatile ChunkFetcher active;
   private volatile String cancelled;
 
@@ -82,6 +84,7 @@ public final class Restorer {
     this.corruptRetries = b.corruptRetries;
     this.freeSpace = b.freeSpace;
     this.spaceCheck = b.spaceCheck;
+    this.syncInterval = b.syncInterval;
   }
 
   /** A builder with the defaults: 4 connections, resumable, space check on. */
@@ -115,7 +118,7 @@ public final class Restorer {
     }
     cancelled = null;
     long started = System.nanoTime();
-    RestoreJournal journal = RestoreJournal.open(dest, metadata, resumable);
+    RestoreJournal journal = RestoreJournal.open(dest, metadata, resumable, syncInterval);
     try {
       RestoreResult result = run(metadata, manifest, source, journal, started);
       journal.complete();
@@ -337,8 +340,22 @@ public final class Restorer {
     private int corruptRetries = 1;
     private FreeSpace freeSpace = FreeSpace.FILE_STORE;
     private boolean spaceCheck = true;
+    private Duration syncInterval = Duration.ofSeconds(15);
 
     private Builder() {}
+
+    /**
+     * Least time between two syncs of the destination that make a resume point survive a reboot
+     * (default 15 s; a resume in the same boot never needs them). The end of a restore always
+     * syncs.
+     */
+    public Builder syncInterval(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("interval must be >= 0");
+      }
+      this.syncInterval = interval;
+      return this;
+    }
 
     /** Parallel ranged requests (default 4; 1 to 64). */
     public Builder connections(int connections) {

@@ -170,7 +170,7 @@ class RestorerTest {
     JsonNode marker = marker(dest);
     assertEquals("failed", marker.path("status").asText());
     assertTrue(marker.path("reason").asText().contains("connection reset"), marker.toString());
-    int next = marker.path("nextChunk").asInt();
+    int next = marker.path("applied").path("nextChunk").asInt();
     assertTrue(next >= 1 && next <= 12, "journal at chunk " + next);
     try (RecordingSource src =
         new RecordingSource(FileRangeSource.open(archive), Long.MAX_VALUE, Duration.ZERO)) {
@@ -184,6 +184,45 @@ class RestorerTest {
     }
     TestTrees.assertSameTree(source, dest);
     assertFalse(hasReservedFiles(dest));
+  }
+
+  @Test
+  void afterARebootOnlyTheSyncedPointIsTrusted() throws IOException {
+    Path dest = dir.resolve("dest");
+    List<ChunkInfo> chunks = metadata.archive().chunks();
+    // sync at the first boundary only: the durable point stays far behind the applied one
+    try (RecordingSource src =
+        new RecordingSource(
+            FileRangeSource.open(archive), chunks.get(15).offset(), Duration.ZERO)) {
+      assertThrows(
+          RestoreException.class,
+          () ->
+              Restorer.builder()
+                  .connections(2)
+                  .syncInterval(Duration.ofHours(1))
+                  .build()
+                  .restore(metadata, src, dest));
+    }
+    Path journal = dest.resolve(RestoreJournal.JOURNAL);
+    com.fasterxml.jackson.databind.node.ObjectNode marker =
+        (com.fasterxml.jackson.databind.node.ObjectNode) marker(dest);
+    int applied = marker.path("applied").path("nextChunk").asInt();
+    int durable = marker.path("durable").path("nextChunk").asInt();
+    assertTrue(applied > durable, "applied " + applied + ", durable " + durable);
+    // pretend the machine rebooted since: the page cache of the applied chunks is not trusted
+    marker.put("bootId", "another-boot");
+    RestoreJournal.MAPPER.writeValue(journal.toFile(), marker);
+    try (RecordingSource src =
+        new RecordingSource(FileRangeSource.open(archive), Long.MAX_VALUE, Duration.ZERO)) {
+      RestoreResult r = Restorer.builder().build().restore(metadata, src, dest);
+      assertEquals(durable, r.resumedChunks());
+      long from = durable == 0 ? 0 : chunks.get(durable).offset();
+      for (long[] read : src.reads) {
+        assertTrue(read[0] >= from);
+      }
+    }
+    // the files of the chunks after the durable point were removed and extracted again
+    TestTrees.assertSameTree(source, dest);
   }
 
   @Test
@@ -366,7 +405,7 @@ class RestorerTest {
     }
     JsonNode marker = marker(dest);
     assertTrue(marker.path("reason").asText().contains("SIGTERM"), marker.toString());
-    assertNotNull(marker.get("nextChunk"));
+    assertNotNull(marker.get("applied"));
     // and it can be finished afterwards
     try (RangeSource src = FileRangeSource.open(archive)) {
       Restorer.builder().build().restore(metadata, src, dest);
