@@ -88,16 +88,15 @@ ensure_built() {
     # the classpath names the sibling modules' jars: rebuild if one is gone (mvn clean elsewhere)
     for entry in $(tr ':' ' ' <"$BENCH_DIR/target/bench.classpath"); do [ -e "$entry" ] || stale=1; done
   fi
+  [ -f "$ROOT/cli/target/chainsnap.jar" ] || stale=1
   if [ "$stale" = 1 ] || [ ! -f "$BENCH_DIR/target/bench.classpath" ] || [ ! -d "$BENCH_DIR/target/classes/io/chainsnap/bench" ]; then
-    log "building the bench module (the caller is expected to hold /tmp/chainsnap-mvn.lock)"
-    (cd "$ROOT" && ./mvnw -B -q -o -pl bench -am install -DskipTests) \
-      || (cd "$ROOT" && ./mvnw -B -q -pl bench -am install -DskipTests) \
-      || die "cannot build the bench module"
+    log "building the bench module and the chainsnap command (the caller is expected to hold /tmp/chainsnap-mvn.lock)"
+    (cd "$ROOT" && ./mvnw -B -q -o -pl bench,cli -am install -DskipTests) \
+      || (cd "$ROOT" && ./mvnw -B -q -pl bench,cli -am install -DskipTests) \
+      || die "cannot build the bench module and the CLI"
   fi
   CP="$BENCH_DIR/target/classes:$(cat "$BENCH_DIR/target/bench.classpath")"
-  # what the chainsnap launcher passes: the restore engine's fast resumable SHA-256
-  JOPTS="--add-opens java.base/sun.security.provider=ALL-UNNAMED --add-opens java.base/java.security=ALL-UNNAMED"
-  export CP JOPTS
+  export CP
 }
 
 # --- machine ------------------------------------------------------------------------------------
@@ -180,22 +179,14 @@ run_timed() {
 note() { printf '%s\t%s\n' "$1" "$2" >>"$NOTES"; }
 
 # --- create -------------------------------------------------------------------------------------
-CLI="${CHAINSNAP_CLI:-}"
+# the candidate is the operators' command, as they run it (bin/chainsnap -> cli/target/chainsnap.jar)
+CLI="${CHAINSNAP_CLI:-$ROOT/bin/chainsnap}"
 ours_create() { # src out
-  if [ -n "$CLI" ]; then
-    "$CLI" create --source "$1" --out "$2"
-  else
-    java $JOPTS -cp "$CP" io.chainsnap.bench.ArchiveTool create --source "$1" --out "$2"
-  fi
+  "$CLI" create --source "$1" --out "$2" --quiet
 }
 ours_restore() { # manifest-url dest [extra]
   local url="$1" dest="$2"; shift 2
-  if [ -n "$CLI" ]; then
-    "$CLI" restore --manifest "$url" --dest "$dest" --connections "$CONNECTIONS" "$@"
-  else
-    java $JOPTS -cp "$CP" io.chainsnap.bench.ArchiveTool restore --manifest "$url" \
-      --dest "$dest" --connections "$CONNECTIONS" "$@"
-  fi
+  "$CLI" restore --manifest "$url" --dest "$dest" --connections "$CONNECTIONS" --quiet "$@"
 }
 export -f ours_create ours_restore
 export CLI CONNECTIONS
@@ -298,13 +289,11 @@ restore_variant() { # variant rep
       [ "$2" = 0 ] && note base_download_bytes "$(stat -c %s "$dl/snapshot.tar.zst")" ;;
     curl-pipe-tar)
       run_timed restore curl-pipe-tar "$2" -- bash -c 'set -o pipefail; baseline_stream "$@"' _ "$URL" "$dest" ;;
-    chainsnap|chainsnap-nojournal)
-      local extra=()
-      [ "$1" = chainsnap-nojournal ] && extra=(--no-resume)
+    chainsnap)
       rm -f "$WORK/stop" "$WORK/extra"
       sample_extra "$dest" "$WORK/stop" "$WORK/extra" &
       local sampler=$!
-      run_timed restore "$1" "$2" -- bash -c 'ours_restore "$@"' _ "$MANIFEST_URL" "$dest" "${extra[@]}"
+      run_timed restore "$1" "$2" -- bash -c 'ours_restore "$@"' _ "$MANIFEST_URL" "$dest"
       touch "$WORK/stop"; wait "$sampler" || true
       note "extra_peak_$1_$2" "$(cat "$WORK/extra")"
       local left
@@ -327,10 +316,10 @@ bench_restore() {
   note corpus_bytes "$(du -sb "$CORPUS" | cut -f1)"
   start_server
   log "serving $WORK/served on port $PORT"
-  local variants="curl-sha-tar curl-pipe-tar chainsnap chainsnap-nojournal"
+  local variants="curl-sha-tar curl-pipe-tar chainsnap"
   for v in $variants; do restore_variant "$v" 0; done
   for ((r = 1; r <= REPS; r++)); do
-    if ((r % 2)); then order="$variants"; else order="chainsnap-nojournal chainsnap curl-pipe-tar curl-sha-tar"; fi
+    if ((r % 2)); then order="$variants"; else order="chainsnap curl-pipe-tar curl-sha-tar"; fi
     for v in $order; do restore_variant "$v" "$r"; done
   done
   stop_server
@@ -396,7 +385,7 @@ NOTES="$WORK/notes.tsv"
 : >"$RESULTS"; : >"$NOTES"
 
 log "chainsnap bench: mode $MODE$([ "$SCALING" = 1 ] && echo ' (rss-scaling)'), size $SIZE, reps $REPS, seed $SEED"
-log "candidate: ${CLI:-archive module Java API via io.chainsnap.bench.ArchiveTool (the CLI has no create/restore yet; set CHAINSNAP_CLI to time it)}"
+log "candidate: $CLI ($(CHAINSNAP_JAVA_OPTS= "$CLI" --version 2>/dev/null | head -1))"
 machine
 probe_drop_caches
 

@@ -115,15 +115,11 @@ def archive_summary(rows, notes):
             notes.get("chunks")))
     print()
     print("-- restore --")
-    table(rows, "restore", ["curl-sha-tar", "curl-pipe-tar", "chainsnap", "chainsnap-nojournal"])
+    table(rows, "restore", ["curl-sha-tar", "curl-pipe-tar", "chainsnap"])
     print_ratio(rows, "restore", "chainsnap", "curl-sha-tar", 0.6,
                 "wall chainsnap / curl -o + sha256sum + tar")
     print_ratio(rows, "restore", "chainsnap", "curl-pipe-tar", 1.0,
                 "wall chainsnap / curl | tar (unverified)")
-    print_ratio(rows, "restore", "chainsnap-nojournal", "curl-sha-tar", None,
-                "wall chainsnap --no-resume / curl+sha+tar")
-    print_ratio(rows, "restore", "chainsnap-nojournal", "curl-pipe-tar", None,
-                "wall chainsnap --no-resume / curl | tar")
     cpu_ratio(rows, "restore", "chainsnap", "curl-pipe-tar")
     if ours:
         peaks = [int(v) for k, v in notes.items() if k.startswith("extra_peak_chainsnap_")]
@@ -133,7 +129,7 @@ def archive_summary(rows, notes):
               " bytes, journal/marker files peak %d B (%.3f%% of the archive)  goal <= 5%%: %s" % (
                   dl, 100.0 * dl / ours, peak, 100.0 * peak / ours, verdict(peak <= 0.05 * ours)))
         corpus = int(notes.get("corpus_bytes", "0"))
-        for v in ["curl-sha-tar", "curl-pipe-tar", "chainsnap", "chainsnap-nojournal"]:
+        for v in ["curl-sha-tar", "curl-pipe-tar", "chainsnap"]:
             after = notes.get("after_bytes_" + v)
             if after and corpus:
                 print("  after %-20s du -sb dest = %d B (corpus %d B, difference %+d B)" % (

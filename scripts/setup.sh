@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what chainsnap's local run and tests need, idempotently: Debian packages (litecoind,
-# monero, zstd, curl, jq, Java 17), Node.js/npm, the js-ipfs node under tools/ipfs and ganache
-# under tools/ganache. Safe to run again.
+# monero, zstd, curl, jq, wget, systemd and unshare for the systemd controller test, Java 17),
+# Node.js/npm, the js-ipfs node under tools/ipfs and ganache under tools/ganache. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,8 @@ declare -A need=(
   [curl]=/usr/bin/curl
   [jq]=/usr/bin/jq
   [wget]=/usr/bin/wget
+  [systemd]=/lib/systemd/systemd
+  [util-linux]=/usr/bin/unshare
 )
 missing=()
 for pkg in "${!need[@]}"; do

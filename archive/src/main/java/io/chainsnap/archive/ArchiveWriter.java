@@ -1,11 +1,11 @@
 package io.chainsnap.archive;
 
 import com.github.luben.zstd.Zstd;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -87,7 +87,14 @@ public final class ArchiveWriter {
   public ArchiveManifest write(Path sourceDir, OutputStream out) {
     Objects.requireNonNull(sourceDir, "sourceDir");
     Objects.requireNonNull(out, "out");
-    return write(SourceTree.scan(sourceDir, filter), out, null);
+    ArchiveManifest manifest =
+        write(SourceTree.scan(sourceDir, filter), Channels.newChannel(out), null);
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new ArchiveException(ArchiveException.Kind.IO, "writing the archive failed: " + e, e);
+    }
+    return manifest;
   }
 
   /**
@@ -121,9 +128,7 @@ public final class ArchiveWriter {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-      ArchiveManifest manifest = write(tree, out, null);
-      out.flush();
+      ArchiveManifest manifest = write(tree, channel, null);
       channel.force(true);
       ok = true;
       return manifest;
@@ -142,7 +147,8 @@ public final class ArchiveWriter {
   }
 
   /** Package-private hook: {@code pipelineSeen} receives the pipeline (for memory-bound tests). */
-  ArchiveManifest write(SourceTree tree, OutputStream out, Consumer<ChunkPipeline> pipelineSeen) {
+  ArchiveManifest write(
+      SourceTree tree, WritableByteChannel out, Consumer<ChunkPipeline> pipelineSeen) {
     long started = System.nanoTime();
     ChunkPipeline.Result result;
     try (ChunkPipeline pipeline =

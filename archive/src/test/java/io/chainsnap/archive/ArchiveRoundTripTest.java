@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,7 +203,9 @@ class ArchiveRoundTripTest {
     ChunkPipeline[] seen = new ChunkPipeline[1];
     ArchiveManifest m =
         writer.write(
-            SourceTree.scan(source, p -> true), new ByteArrayOutputStream(), p -> seen[0] = p);
+            SourceTree.scan(source, p -> true),
+            Channels.newChannel(new ByteArrayOutputStream()),
+            p -> seen[0] = p);
     assertNotNull(seen[0]);
     assertTrue(m.chunks().size() > 100, "many chunks: " + m.chunks().size());
     assertEquals(workers + 1, seen[0].maxInFlight());

@@ -32,6 +32,17 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(
       String module, int port, Map<String, String> properties, Path workDir, Path logFile) {
+    return start(module, port, properties, Map.of(), workDir, logFile);
+  }
+
+  /** As {@link #start(String, int, Map, Path, Path)}, with extra environment variables. */
+  public static ServiceProcess start(
+      String module,
+      int port,
+      Map<String, String> properties,
+      Map<String, String> environment,
+      Path workDir,
+      Path logFile) {
     Path jar =
         Components.require(
             Components.projectDir().resolve(module).resolve("target/quarkus-app/quarkus-run.jar"),
@@ -45,7 +56,7 @@ public final class ServiceProcess implements AutoCloseable {
     new TreeMap<>(properties).forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
-    ChildProcess child = ChildProcess.start(module, command, workDir, Map.of(), logFile);
+    ChildProcess child = ChildProcess.start(module, command, workDir, environment, logFile);
     ServiceProcess service = new ServiceProcess(module, port, child);
     service.awaitReady(Duration.ofSeconds(120));
     return service;

@@ -154,8 +154,16 @@ public interface SnapshotterConfig {
     /** Commands of the {@code exec} controller. */
     Exec exec();
 
-    /** The unit of the {@code systemd} controller. */
+    /** The unit of the {@code systemd} controller, e.g. {@code litecoind.service}. */
     Optional<String> systemdUnit();
+
+    /**
+     * Which manager owns the unit: {@code system} ({@code systemctl}) or {@code user} ({@code
+     * systemctl --user}; the agent's {@code XDG_RUNTIME_DIR} names that manager, e.g. {@code
+     * /run/user/1000} for a lingering user).
+     */
+    @WithDefault("system")
+    String systemdScope();
 
     /** The StatefulSet of the {@code kubernetes} controller. */
     Optional<String> kubernetesStatefulset();

@@ -44,15 +44,27 @@ public class ExecNodeController implements NodeController {
     this.startTimeout = startTimeout;
   }
 
-  /** systemd: stop/start the unit; its main pid for freezing. */
+  /**
+   * systemd: stop/start the unit; its main pid for freezing (systemd's own freezer needs cgroup v2
+   * delegation, which many hosts lack; SIGSTOP of the main process works everywhere).
+   *
+   * @param unit the unit, e.g. {@code litecoind.service}
+   * @param userManager true: the unit belongs to a user manager ({@code systemctl --user}; the
+   *     agent's {@code XDG_RUNTIME_DIR} must name that manager's runtime directory)
+   */
   public static ExecNodeController systemd(
-      String unit, ChainAdapter adapter, Duration stopTimeout, Duration startTimeout) {
+      String unit,
+      boolean userManager,
+      ChainAdapter adapter,
+      Duration stopTimeout,
+      Duration startTimeout) {
     String quoted = "'" + unit.replace("'", "") + "'";
+    String systemctl = userManager ? "systemctl --user " : "systemctl ";
     return new ExecNodeController(
-        "systemctl stop " + quoted,
-        "systemctl start " + quoted,
-        "systemctl is-active --quiet " + quoted,
-        Optional.of("systemctl show -p MainPID --value " + quoted),
+        systemctl + "stop " + quoted,
+        systemctl + "start " + quoted,
+        systemctl + "is-active --quiet " + quoted,
+        Optional.of(systemctl + "show -p MainPID --value " + quoted),
         adapter,
         stopTimeout,
         startTimeout);

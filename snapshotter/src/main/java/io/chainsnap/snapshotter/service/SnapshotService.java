@@ -11,9 +11,7 @@ import io.chainsnap.snapshotter.config.SnapshotterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -322,9 +320,9 @@ public class SnapshotService {
             .filter(node.include())
             .progress(new ProgressLog(node.name()))
             .build();
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20)) {
-      return writer.write(source, out);
-    } catch (RuntimeException | IOException e) {
+    try {
+      return writer.write(source, partial);
+    } catch (RuntimeException e) {
       failed(node, "archive");
       LOG.errorf(e, "archiving %s failed", node.name());
       throw e;

@@ -9,6 +9,7 @@ import io.chainsnap.snapshotter.node.DaemonNodeController;
 import io.chainsnap.snapshotter.node.ExecNodeController;
 import io.chainsnap.snapshotter.node.NodeController;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ public class Targets {
   private static final Set<String> QUIESCE = Set.of("stop", "pause-checkpoint");
   private static final Set<String> NETWORKS = Set.of("main", "test", "regtest", "signet");
   private static final Set<String> CONTROLLERS = Set.of("daemon", "exec", "systemd", "kubernetes");
+  private static final Set<String> SYSTEMD_SCOPES = Set.of("system", "user");
 
   private final Map<String, SourceNode> nodes = new LinkedHashMap<>();
 
@@ -51,6 +53,16 @@ public class Targets {
     require(NAME.matcher(target.network()).matches(), prefix + "network", "must match " + NAME);
     require(MODES.contains(target.mode()), prefix + "mode", "must be one of " + MODES);
     require(QUIESCE.contains(target.quiesce()), prefix + "quiesce", "must be one of " + QUIESCE);
+    String cron = target.cron().strip();
+    if (!cron.equals("off")) {
+      try {
+        ScheduleLedger.parse(cron);
+      } catch (IllegalArgumentException e) {
+        throw invalid(
+            prefix + "cron",
+            "'" + cron + "' is not a Quartz cron expression (or 'off'): " + e.getMessage());
+      }
+    }
     require(
         target.maxPause().toMillis() >= 1000, prefix + "max-pause", "must be at least 1 second");
     SnapshotterConfig.Node node = target.node();
@@ -128,14 +140,20 @@ public class Targets {
                 node.stopTimeout(),
                 node.startTimeout());
       }
-      case "systemd" ->
-          controller =
-              ExecNodeController.systemd(
-                  node.systemdUnit()
-                      .orElseThrow(() -> invalid(prefix + "node.systemd-unit", "required")),
-                  adapter,
-                  node.stopTimeout(),
-                  node.startTimeout());
+      case "systemd" -> {
+        require(
+            SYSTEMD_SCOPES.contains(node.systemdScope()),
+            prefix + "node.systemd-scope",
+            "must be one of " + SYSTEMD_SCOPES);
+        controller =
+            ExecNodeController.systemd(
+                node.systemdUnit()
+                    .orElseThrow(() -> invalid(prefix + "node.systemd-unit", "required")),
+                node.systemdScope().equals("user"),
+                adapter,
+                node.stopTimeout(),
+                node.startTimeout());
+      }
       default -> {
         require(
             !target.quiesce().equals("pause-checkpoint"),
@@ -163,25 +181,61 @@ public class Targets {
   }
 
   /**
-   * The archive writer keeps up to 2 x (workers + 1) chunks in memory: refuse a chunk size this JVM
-   * cannot hold rather than fail half way through a snapshot.
+   * The archive writer keeps up to 2 x (workers + 1) chunks in direct (off-heap) buffers: refuse a
+   * chunk size this JVM cannot hold rather than fail half way through a snapshot.
    */
   static void checkHeap(SnapshotterConfig.Archive archive) {
     int workers =
         archive.workers() > 0 ? archive.workers() : Runtime.getRuntime().availableProcessors();
     long needed = 2L * (workers + 1) * archive.chunkSize();
-    long heap = Runtime.getRuntime().maxMemory();
+    long direct = maxDirectMemory();
     require(
-        needed <= heap * 3 / 4,
+        needed <= direct * 3 / 4,
         "snapshotter.archive.chunk-size",
         archive.chunkSize()
             + " bytes with "
             + workers
             + " workers needs about "
             + (needed >> 20)
-            + " MiB of heap, this JVM has "
-            + (heap >> 20)
-            + " MiB: lower chunk-size or workers, or raise -Xmx");
+            + " MiB of direct memory, this JVM allows "
+            + (direct >> 20)
+            + " MiB: lower chunk-size or workers, or raise -XX:MaxDirectMemorySize (default: -Xmx)");
+  }
+
+  /** The JVM's direct memory limit: -XX:MaxDirectMemorySize if given, else the maximum heap. */
+  static long maxDirectMemory() {
+    long limit = Runtime.getRuntime().maxMemory();
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
+        long parsed = parseJvmSize(arg.substring("-XX:MaxDirectMemorySize=".length()));
+        if (parsed > 0) {
+          limit = parsed;
+        }
+      }
+    }
+    return limit;
+  }
+
+  /** A JVM size option value: digits with an optional k, m, g or t suffix; -1 if unreadable. */
+  static long parseJvmSize(String value) {
+    String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+    if (v.isEmpty()) {
+      return -1;
+    }
+    long unit = 1;
+    switch (v.charAt(v.length() - 1)) {
+      case 'k' -> unit = 1L << 10;
+      case 'm' -> unit = 1L << 20;
+      case 'g' -> unit = 1L << 30;
+      case 't' -> unit = 1L << 40;
+      default -> unit = 1;
+    }
+    String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
+    try {
+      return Long.parseLong(digits) * unit;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Accepts a relative path unless an exclude glob matches it or one of its parents. */
