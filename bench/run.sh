@@ -193,7 +193,9 @@ export CLI CONNECTIONS
 
 baseline_create() { tar -C "$1" -cf - . | zstd -q -T0 -3 >"$2"; }
 baseline_create_sync() { tar -C "$1" -cf - . | zstd -q -T0 -3 >"$2" && sync "$2"; }
-export -f baseline_create baseline_create_sync
+# the same output as chainsnap's minus the chunk index: the archive and its SHA-256
+baseline_create_sha() { tar -C "$1" -cf - . | zstd -q -T0 -3 | tee "$2" | sha256sum >"$2.sha256"; }
+export -f baseline_create baseline_create_sync baseline_create_sha
 
 create_variant() { # variant rep
   local out="$WORK/create"
@@ -201,6 +203,7 @@ create_variant() { # variant rep
   case "$1" in
     tar-zstd) run_timed create tar-zstd "$2" -- bash -c 'set -o pipefail; baseline_create "$1" "$2"' _ "$CORPUS" "$out/base.tar.zst" ;;
     tar-zstd+sync) run_timed create tar-zstd+sync "$2" -- bash -c 'set -o pipefail; baseline_create_sync "$1" "$2"' _ "$CORPUS" "$out/base.tar.zst" ;;
+    tar-zstd+sha256) run_timed create tar-zstd+sha256 "$2" -- bash -c 'set -o pipefail; baseline_create_sha "$1" "$2"' _ "$CORPUS" "$out/base.tar.zst" ;;
     chainsnap) run_timed create chainsnap "$2" -- bash -c 'ours_create "$1" "$2"' _ "$CORPUS" "$out/ours" ;;
   esac
   if [ "$2" = 0 ]; then
@@ -227,13 +230,13 @@ EOF
 
 bench_create() {
   log ""
-  log "== create: chainsnap vs tar -cf - | zstd -T0 -3 ($REPS reps after a warm-up) =="
+  log "== create: chainsnap vs tar -cf - | zstd -T0 -3 (also + sync, + sha256sum) ($REPS reps after a warm-up) =="
   log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   # warm-up: page cache and disk, and each variant once (sizes, validity)
   tar -C "$CORPUS" -cf - . | cat >/dev/null
-  for v in tar-zstd tar-zstd+sync chainsnap; do create_variant "$v" 0; done
+  for v in tar-zstd tar-zstd+sync tar-zstd+sha256 chainsnap; do create_variant "$v" 0; done
   for ((r = 1; r <= REPS; r++)); do
-    if ((r % 2)); then order="tar-zstd chainsnap tar-zstd+sync"; else order="chainsnap tar-zstd+sync tar-zstd"; fi
+    if ((r % 2)); then order="tar-zstd chainsnap tar-zstd+sync tar-zstd+sha256"; else order="tar-zstd+sha256 chainsnap tar-zstd+sync tar-zstd"; fi
     for v in $order; do create_variant "$v" "$r"; done
   done
   log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -99,10 +99,12 @@ def archive_summary(rows, notes):
         files, content / 2**30, notes.get("tar_size")))
     print()
     print("-- create --")
-    table(rows, "create", ["tar-zstd", "tar-zstd+sync", "chainsnap"])
+    table(rows, "create", ["tar-zstd", "tar-zstd+sync", "tar-zstd+sha256", "chainsnap"])
     print_ratio(rows, "create", "chainsnap", "tar-zstd", 1.0, "wall chainsnap / tar|zstd -T0 -3")
     print_ratio(rows, "create", "chainsnap", "tar-zstd+sync", None,
                 "wall chainsnap / tar|zstd + sync (both fsync)")
+    print_ratio(rows, "create", "chainsnap", "tar-zstd+sha256", None,
+                "wall chainsnap / tar|zstd|tee|sha256sum (both give a checksum)")
     cpu_ratio(rows, "create", "chainsnap", "tar-zstd")
     ours = int(notes.get("ours_compressed", "0"))
     base = int(notes.get("base_compressed", "0"))

