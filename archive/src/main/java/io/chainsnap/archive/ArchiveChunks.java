@@ -3,6 +3,7 @@ package io.chainsnap.archive;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -92,6 +93,22 @@ public final class ArchiveChunks {
     }
   }
 
+  /**
+   * As {@link #decompressVerified(ChunkInfo, byte[], int, int, byte[])}, into a buffer: a direct
+   * one (off-heap, written to files without a copy) or one backed by an array. The bytes land at
+   * {@code out[0 ..)}; the buffer's position and limit are not used.
+   */
+  public static void decompressVerified(
+      ChunkInfo chunk, byte[] frame, int offset, int length, ByteBuffer out) {
+    if (out.capacity() < chunk.uncompressedLength()) {
+      throw new IllegalArgumentException(
+          "buffer of " + out.capacity() + " bytes for chunk of " + chunk.uncompressedLength());
+    }
+    try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
+      decompress(ctx, chunk, frame, offset, length, out);
+    }
+  }
+
   /** Compares a computed digest with the chunk's. */
   static void checkHash(ChunkInfo chunk, byte[] digest) {
     String actual = HexFormat.of().formatHex(digest);
@@ -175,6 +192,47 @@ public final class ArchiveChunks {
     int n;
     try {
       n = ctx.decompressByteArray(out, 0, expected, frame, offset, length);
+    } catch (ZstdException e) {
+      throw new ArchiveException(
+          ArchiveException.Kind.CORRUPT,
+          "chunk "
+              + chunk.index()
+              + ": zstd frame does not decompress into the "
+              + expected
+              + " bytes the manifest declares: "
+              + e.getMessage(),
+          null,
+          chunk.index(),
+          e);
+    }
+    if (n != expected) {
+      throw corrupt(
+          chunk, "zstd frame decompressed to " + n + " bytes, the manifest says " + expected);
+    }
+  }
+
+  /**
+   * As {@link #decompress(ZstdDecompressCtx, ChunkInfo, byte[], int, int, byte[])}, to a buffer.
+   */
+  static void decompress(
+      ZstdDecompressCtx ctx,
+      ChunkInfo chunk,
+      byte[] frame,
+      int offset,
+      int length,
+      ByteBuffer out) {
+    if (!out.isDirect()) {
+      if (out.arrayOffset() != 0) {
+        throw new IllegalArgumentException("array-backed buffers must start at offset 0");
+      }
+      decompress(ctx, chunk, frame, offset, length, out.array());
+      return;
+    }
+    checkFrameHeader(chunk, frame, offset, length);
+    int expected = chunk.uncompressedLength();
+    int n;
+    try {
+      n = ctx.decompressByteArrayToDirectByteBuffer(out, 0, expected, frame, offset, length);
     } catch (ZstdException e) {
       throw new ArchiveException(
           ArchiveException.Kind.CORRUPT,

@@ -2,6 +2,7 @@ package io.chainsnap.archive;
 
 import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -22,7 +23,7 @@ final class ChunkStream extends TarInput {
 
   private final ArchiveManifest manifest;
   private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(BUFFERS + 1);
-  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+  private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
   private final Thread thread;
   private volatile boolean cancelled;
   private boolean finished;
@@ -35,7 +36,7 @@ final class ChunkStream extends TarInput {
             ? manifest.chunks().get(0).uncompressedLength()
             : manifest.chunkSize();
     for (int i = 0; i < BUFFERS; i++) {
-      free.add(new byte[size]);
+      free.add(ByteBuffer.allocateDirect(size));
     }
     this.thread = new Thread(() -> produce(in, progress), "chainsnap-archive-decompress");
     this.thread.setDaemon(true);
@@ -108,7 +109,7 @@ final class ChunkStream extends TarInput {
           return;
         }
         ChunkInfo chunk = input.next(frame); // hash checked before decompression
-        byte[] out = free.take();
+        ByteBuffer out = free.take();
         if (cancelled) {
           return;
         }

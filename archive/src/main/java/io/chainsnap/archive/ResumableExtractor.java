@@ -1,5 +1,6 @@
 package io.chainsnap.archive;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -29,15 +30,17 @@ public final class ResumableExtractor {
   /** Supplies decompressed, verified chunks in order. */
   public interface ChunkFeed {
     /**
-     * Returns the tar bytes of chunk {@code index} ({@code uncompressedLength} bytes from offset 0
-     * of the returned buffer), blocking until they are available. Called with consecutive indexes.
+     * Returns the tar bytes of chunk {@code index} ({@code uncompressedLength} bytes from absolute
+     * index 0 of the returned buffer, whose position and limit are ignored), blocking until they
+     * are available. Called with consecutive indexes. Direct buffers are written to files without a
+     * copy.
      *
      * @throws ArchiveException for a failure of the feed (it ends the extraction)
      */
-    byte[] take(int index) throws InterruptedException;
+    ByteBuffer take(int index) throws InterruptedException;
 
     /** Gives back the buffer of chunk {@code index} once applied. */
-    void release(int index, byte[] buffer);
+    void release(int index, ByteBuffer buffer);
   }
 
   /** Receives the extractor's progress, from the extracting thread. */
@@ -113,7 +116,7 @@ public final class ResumableExtractor {
         return null;
       }
       int index = next;
-      byte[] data;
+      ByteBuffer data;
       try {
         data = feed.take(index);
       } catch (InterruptedException e) {

@@ -21,8 +21,11 @@ abstract class TarInput implements AutoCloseable {
     void chunkConsumed(int index);
   }
 
-  /** One decompressed chunk: {@code data[0 .. length)} is its tar bytes. */
-  record Chunk(int index, byte[] data, int length) {}
+  /**
+   * One decompressed chunk: bytes {@code [0 .. length)} of {@code data} (absolute indexes; its
+   * position and limit are not used) are its tar bytes. Direct buffers go to files without a copy.
+   */
+  record Chunk(int index, ByteBuffer data, int length) {}
 
   /** Largest amount of bytes a recording may hold (a pax header and two header blocks). */
   static final int MAX_RECORDING = (1 << 20) + 4 * TarEncoder.BLOCK;
@@ -119,8 +122,12 @@ abstract class TarInput implements AutoCloseable {
       return null;
     }
     int n = Math.min(max, current.length() - currentPos);
-    ByteBuffer view = ByteBuffer.wrap(current.data(), currentPos, n);
-    record(current.data(), currentPos, n);
+    ByteBuffer view = current.data().slice(currentPos, n);
+    if (recordingOn) {
+      byte[] copy = new byte[n];
+      current.data().get(currentPos, copy, 0, n);
+      record(copy, 0, n);
+    }
     currentPos += n;
     position += n;
     return view;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,17 +88,18 @@ class ResumableExtractorTest {
     }
 
     @Override
-    public byte[] take(int index) {
+    public ByteBuffer take(int index) {
       if (index == stopAt) {
         throw new IllegalStateException("killed before chunk " + index);
       }
       taken.add(index);
       ChunkInfo c = manifest.chunks().get(index);
-      return ArchiveChunks.decompress(c, archive, (int) c.offset(), (int) c.compressedLength());
+      return ByteBuffer.wrap(
+          ArchiveChunks.decompress(c, archive, (int) c.offset(), (int) c.compressedLength()));
     }
 
     @Override
-    public void release(int index, byte[] buffer) {}
+    public void release(int index, ByteBuffer buffer) {}
   }
 
   /** Keeps every state and the created-files log, like the restore engine's journal. */
@@ -248,14 +250,17 @@ class ResumableExtractorTest {
   static ResumableExtractor.ChunkFeed feedOf(TestArchives.Built built) {
     return new ResumableExtractor.ChunkFeed() {
       @Override
-      public byte[] take(int index) {
+      public ByteBuffer take(int index) {
         ChunkInfo c = built.manifest().chunks().get(index);
-        return ArchiveChunks.decompress(
-            c, built.bytes(), (int) c.offset(), (int) c.compressedLength());
+        // direct, as the restore engine's buffers are
+        byte[] tar =
+            ArchiveChunks.decompress(
+                c, built.bytes(), (int) c.offset(), (int) c.compressedLength());
+        return ByteBuffer.allocateDirect(tar.length).put(0, tar);
       }
 
       @Override
-      public void release(int index, byte[] buffer) {}
+      public void release(int index, ByteBuffer buffer) {}
     };
   }
 

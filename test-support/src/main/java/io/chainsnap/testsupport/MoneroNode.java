@@ -247,6 +247,11 @@ public final class MoneroNode implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The monerod process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   /**
    * Stops the node (SIGTERM: monerod saves the chain and exits in about 2 s; SIGKILL after 30 s).
    */

@@ -1,6 +1,7 @@
 package io.chainsnap.archive.restore;
 
 import io.chainsnap.archive.ResumableExtractor;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,8 +22,8 @@ final class ChunkQueue implements ResumableExtractor.ChunkFeed {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final Map<Integer, byte[]> ready = new HashMap<>();
-  private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+  private final Map<Integer, ByteBuffer> ready = new HashMap<>();
+  private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
   private final int window;
   private final int bufferSize;
   private int allocated;
@@ -55,8 +56,11 @@ final class ChunkQueue implements ResumableExtractor.ChunkFeed {
     }
   }
 
-  /** A buffer for an admitted chunk (never blocks for long: see the class comment). */
-  byte[] acquire() throws InterruptedException {
+  /**
+   * A buffer for an admitted chunk (never blocks for long: see the class comment). Buffers are
+   * direct: the extractor writes file data from them without the JDK's intermediate copy.
+   */
+  ByteBuffer acquire() throws InterruptedException {
     lock.lock();
     try {
       while (failure == null && free.isEmpty() && allocated >= window) {
@@ -70,7 +74,7 @@ final class ChunkQueue implements ResumableExtractor.ChunkFeed {
     } finally {
       lock.unlock();
     }
-    return new byte[bufferSize];
+    return ByteBuffer.allocateDirect(bufferSize);
   }
 
   /** Blocks until every chunk before {@code index} has been hashed. */
@@ -98,7 +102,7 @@ final class ChunkQueue implements ResumableExtractor.ChunkFeed {
   }
 
   /** Chunk {@code index} is decompressed into {@code buffer}. */
-  void put(int index, byte[] buffer) {
+  void put(int index, ByteBuffer buffer) {
     lock.lock();
     try {
       ready.put(index, buffer);
@@ -115,13 +119,13 @@ final class ChunkQueue implements ResumableExtractor.ChunkFeed {
    * extractor applies (and the journal saves) everything that arrived before it.
    */
   @Override
-  public byte[] take(int index) throws InterruptedException {
+  public ByteBuffer take(int index) throws InterruptedException {
     lock.lock();
     try {
       while (failure == null && !ready.containsKey(index)) {
         changed.await();
       }
-      byte[] b = ready.remove(index);
+      ByteBuffer b = ready.remove(index);
       if (b != null) {
         return b;
       }
@@ -133,7 +137,7 @@ final class ChunkQueue implements ResumableExtractor.ChunkFeed {
   }
 
   @Override
-  public void release(int index, byte[] buffer) {
+  public void release(int index, ByteBuffer buffer) {
     lock.lock();
     try {
       free.push(buffer);

@@ -8,6 +8,7 @@ import io.chainsnap.archive.ExtractionState;
 import io.chainsnap.archive.ResumableExtractor;
 import io.chainsnap.archive.SnapshotMetadata;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -261,7 +262,7 @@ public final class Restorer {
       Map<Integer, String> hashStates)
       throws InterruptedException {
     int length = (int) chunk.compressedLength();
-    byte[] out = queue.acquire();
+    ByteBuffer out = queue.acquire();
     ArchiveChunks.decompressVerified(chunk, frame, 0, length, out);
     queue.awaitHashTurn(chunk.index());
     whole.update(frame, 0, length);
