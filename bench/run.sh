@@ -15,6 +15,8 @@
 #     --connections N    chainsnap restore connections (default 4)
 #     --seed N           corpus seed (default 42)
 #     --cold             drop the page cache before every timed run (needs root; said if it fails)
+#     --restore-warm     restore runs keep the kernel's caches (default: before each restore run the
+#                        caches are dropped and the served archive read back in: see bench/README.md)
 #     --keep             keep the work directory (archives, restored trees)
 #     --snapshots N      downtime: snapshots per strategy (default 3)
 #
@@ -35,6 +37,7 @@ SCALING_SIZES="2G 8G"
 CONNECTIONS=4
 SEED=42
 COLD=0
+RESTORE_FRESH=1
 KEEP=0
 SNAPSHOTS=3
 SIZE_SET=0
@@ -51,9 +54,10 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS="$2"; shift ;;
     --seed) SEED="$2"; shift ;;
     --cold) COLD=1 ;;
+    --restore-warm) RESTORE_FRESH=0 ;;
     --keep) KEEP=1 ;;
     --snapshots) SNAPSHOTS="$2"; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
@@ -152,11 +156,31 @@ ensure_corpus() { # size
 
 # --- timing -------------------------------------------------------------------------------------
 RESULTS=""
+# Before a restore run: drop the kernel's caches, then read the served archive back in. Writing
+# thousands of files right after deleting thousands (the previous run's tree) is slow on ext4 while
+# the deleted inodes' table blocks are cached: the allocator skips inodes deleted in the last
+# minute, checking each in the buffer cache (seen in perf as find_get_block_common and
+# recently_deleted, up to half of a restore's CPU, varying from run to run). Dropping the caches
+# makes every variant write onto a file system in the state of a fresh machine.
+RESTORE_DROP=unknown
+fresh_caches() {
+  sync
+  if echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then RESTORE_DROP=yes; else RESTORE_DROP=no; fi
+  cat "$WORK/served/snapshot.tar.zst" "$WORK/served/snapshot.json" >/dev/null
+  # and the programs of both sides, so that neither starts from a cold disk
+  local java_home
+  java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  cat "$ROOT/cli/target/chainsnap.jar" "$java_home/lib/modules" "$java_home/lib/server/libjvm.so" >/dev/null 2>&1 || true
+  "$CLI" --version >/dev/null 2>&1 || true
+  { curl --version; tar --version; zstd --version; sha256sum --version; } >/dev/null 2>&1 || true
+}
+
 # run_timed PHASE VARIANT REP -- command...   (REP 0 = warm-up, recorded but not summarised)
 run_timed() {
   local phase="$1" variant="$2" rep="$3"; shift 4
   local tv="$WORK/time.$$" t0 t1 status=0
   drop_caches
+  if [ "$phase" = restore ] && [ "$RESTORE_FRESH" = 1 ] && [ "$COLD" = 0 ]; then fresh_caches; fi
   t0=$(date +%s%N)
   /usr/bin/time -v -o "$tv" "$@" >"$WORK/last.out" 2>"$WORK/last.err" || status=$?
   t1=$(date +%s%N)
@@ -266,7 +290,9 @@ baseline_download() { # url sha dl dest
   curl -sf -o "$3" "$1" && echo "$2  $3" | sha256sum -c --quiet - && tar --zstd -xf "$3" -C "$4"
 }
 baseline_stream() { curl -sf "$1" | tar --zstd -xf - -C "$2"; }
-export -f baseline_download baseline_stream
+# durable like chainsnap's restore, which syncs the file system before it reports success
+baseline_stream_sync() { curl -sf "$1" | tar --zstd -xf - -C "$2" && sync -f "$2"; }
+export -f baseline_download baseline_stream baseline_stream_sync
 
 # samples the restore's own files in DEST (journal, created-files log) until STOP exists
 sample_extra() { # dest stopfile outfile
@@ -292,6 +318,8 @@ restore_variant() { # variant rep
       [ "$2" = 0 ] && note base_download_bytes "$(stat -c %s "$dl/snapshot.tar.zst")" ;;
     curl-pipe-tar)
       run_timed restore curl-pipe-tar "$2" -- bash -c 'set -o pipefail; baseline_stream "$@"' _ "$URL" "$dest" ;;
+    curl-pipe-tar+sync)
+      run_timed restore curl-pipe-tar+sync "$2" -- bash -c 'set -o pipefail; baseline_stream_sync "$@"' _ "$URL" "$dest" ;;
     chainsnap)
       rm -f "$WORK/stop" "$WORK/extra"
       sample_extra "$dest" "$WORK/stop" "$WORK/extra" &
@@ -312,17 +340,21 @@ restore_variant() { # variant rep
 
 bench_restore() {
   log ""
-  log "== restore from a local HTTP server (ranges, sendfile): chainsnap ($CONNECTIONS connections) vs curl+sha256sum+tar and curl|tar ($REPS reps after a warm-up) =="
+  log "== restore from a local HTTP server (ranges, sendfile): chainsnap ($CONNECTIONS connections) vs curl+sha256sum+tar, curl|tar and curl|tar+sync ($REPS reps after a warm-up) =="
   log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   [ -f "$WORK/served/snapshot.tar.zst" ] || die "no archive to serve (the create phase did not run)"
   SHA=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["archive"]["sha256"])' "$WORK/served/snapshot.json")
   note corpus_bytes "$(du -sb "$CORPUS" | cut -f1)"
   start_server
   log "serving $WORK/served on port $PORT"
-  local variants="curl-sha-tar curl-pipe-tar chainsnap"
+  if [ "$RESTORE_FRESH" = 1 ]; then
+    fresh_caches
+    log "before every restore run: caches dropped (works: $RESTORE_DROP), served archive read back in (--restore-warm: keep them)"
+  fi
+  local variants="curl-sha-tar curl-pipe-tar chainsnap curl-pipe-tar+sync"
   for v in $variants; do restore_variant "$v" 0; done
   for ((r = 1; r <= REPS; r++)); do
-    if ((r % 2)); then order="$variants"; else order="chainsnap curl-pipe-tar curl-sha-tar"; fi
+    if ((r % 2)); then order="$variants"; else order="curl-pipe-tar+sync chainsnap curl-pipe-tar curl-sha-tar"; fi
     for v in $order; do restore_variant "$v" "$r"; done
   done
   stop_server

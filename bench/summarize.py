@@ -81,8 +81,8 @@ def print_ratio(rows, phase, cand, base, goal=None, label=None):
     if r is None:
         return None
     ratios, med, of_medians = r
-    text = "%-44s per pair %s -> median %.2f (ratio of medians %.2f)" % (
-        label or ("%s / %s" % (cand, base)), " ".join("%.2f" % x for x in ratios), med, of_medians)
+    text = "%-44s per pair %s -> median %.3f (ratio of medians %.3f)" % (
+        label or ("%s / %s" % (cand, base)), " ".join("%.3f" % x for x in ratios), med, of_medians)
     if goal is not None:
         text += "  goal <= %.2f: %s" % (goal, verdict(med <= goal))
     print(text)
@@ -117,11 +117,13 @@ def archive_summary(rows, notes):
             notes.get("chunks")))
     print()
     print("-- restore --")
-    table(rows, "restore", ["curl-sha-tar", "curl-pipe-tar", "chainsnap"])
+    table(rows, "restore", ["curl-sha-tar", "curl-pipe-tar", "curl-pipe-tar+sync", "chainsnap"])
     print_ratio(rows, "restore", "chainsnap", "curl-sha-tar", 0.6,
                 "wall chainsnap / curl -o + sha256sum + tar")
     print_ratio(rows, "restore", "chainsnap", "curl-pipe-tar", 1.0,
                 "wall chainsnap / curl | tar (unverified)")
+    print_ratio(rows, "restore", "chainsnap", "curl-pipe-tar+sync", None,
+                "wall chainsnap / curl | tar && sync -f (both durable)")
     cpu_ratio(rows, "restore", "chainsnap", "curl-pipe-tar")
     if ours:
         peaks = [int(v) for k, v in notes.items() if k.startswith("extra_peak_chainsnap_")]
@@ -131,7 +133,7 @@ def archive_summary(rows, notes):
               " bytes, journal/marker files peak %d B (%.3f%% of the archive)  goal <= 5%%: %s" % (
                   dl, 100.0 * dl / ours, peak, 100.0 * peak / ours, verdict(peak <= 0.05 * ours)))
         corpus = int(notes.get("corpus_bytes", "0"))
-        for v in ["curl-sha-tar", "curl-pipe-tar", "chainsnap"]:
+        for v in ["curl-sha-tar", "curl-pipe-tar", "curl-pipe-tar+sync", "chainsnap"]:
             after = notes.get("after_bytes_" + v)
             if after and corpus:
                 print("  after %-20s du -sb dest = %d B (corpus %d B, difference %+d B)" % (
