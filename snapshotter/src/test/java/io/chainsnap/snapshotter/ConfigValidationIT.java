@@ -62,6 +62,14 @@ class ConfigValidationIT {
   }
 
   @Test
+  void stagingRetentionWithinTheUrlLifetimeIsRefused() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.staging.url-ttl", "P7D");
+    props.put("snapshotter.staging.retention", "P2D");
+    assertRefused(props, "snapshotter.staging.retention");
+  }
+
+  @Test
   void unknownAdapterIsNamed() {
     Map<String, String> props = valid();
     props.put("snapshotter.targets.ltc.node.adapter", "dogecoin-magic");

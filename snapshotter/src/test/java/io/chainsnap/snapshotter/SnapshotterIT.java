@@ -15,6 +15,8 @@ import io.chainsnap.events.SnapshotCreated;
 import io.chainsnap.events.SnapshotPublished;
 import io.chainsnap.events.SnapshotRequested;
 import io.chainsnap.events.Topics;
+import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import io.chainsnap.snapshotter.service.StagingCleanup;
 import io.chainsnap.testsupport.KafkaResource;
 import io.chainsnap.testsupport.KafkaTestClient;
 import io.chainsnap.testsupport.LitecoinNode;
@@ -22,6 +24,7 @@ import io.chainsnap.testsupport.LitecoinResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -277,6 +281,43 @@ class SnapshotterIT {
         .asString()
         .lines()
         .filter(line -> line.startsWith(prefix))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Inject StagingCleanup cleanup;
+  @Inject SnapshotterConfig config;
+
+  @Test
+  void unsettledStagingExpiresAfterTheRetention() throws Exception {
+    Path staging = config.staging().dir();
+    Path stale =
+        Files.createDirectories(staging.resolve("litecoin-regtest-full-20200101t000000000z-1"));
+    Files.writeString(stale.resolve("snapshot.json"), "{}");
+    FileTime old =
+        FileTime.from(Instant.now().minus(config.staging().retention()).minusSeconds(60));
+    Files.setLastModifiedTime(stale.resolve("snapshot.json"), old);
+    Files.setLastModifiedTime(stale, old);
+    Path fresh =
+        Files.createDirectories(staging.resolve("litecoin-regtest-full-20991231t000000000z-2"));
+    Files.writeString(fresh.resolve("snapshot.json"), "{}");
+    double before = cleanedExpired();
+
+    assertEquals(List.of(stale.getFileName().toString()), cleanup.expire(Instant.now()));
+    assertFalse(Files.exists(stale), "the unsettled snapshot past the retention is gone");
+    assertTrue(Files.exists(fresh), "a recent one stays");
+    assertEquals(before + 1, cleanedExpired());
+    Files.delete(fresh.resolve("snapshot.json"));
+    Files.delete(fresh);
+  }
+
+  static double cleanedExpired() {
+    return given()
+        .get("/q/metrics")
+        .asString()
+        .lines()
+        .filter(line -> line.startsWith("chainsnap_snapshot_staging_cleaned_total{"))
+        .filter(line -> line.contains("how=\"expired\""))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();
   }

@@ -55,6 +55,15 @@ public interface SnapshotterConfig {
     @WithDefault("P7D")
     Duration urlTtl();
 
+    /**
+     * A staged snapshot never settled (no {@code snapshot-published} or {@code snapshot-rejected}
+     * arrived, e.g. the publisher was down or the event was dead-lettered) is deleted this long
+     * after its last file was written. Must be longer than {@link #urlTtl()}: until then the
+     * publisher may still fetch it.
+     */
+    @WithDefault("P8D")
+    Duration retention();
+
     /** Refuse to start a snapshot unless staging has this much more free space than the data. */
     @WithDefault("64M")
     String minFreeSpace();

@@ -43,6 +43,13 @@ public class Targets {
           "no target configured: set snapshotter.targets.<name>.chain and the rest");
     }
     checkHeap(config.archive());
+    require(
+        config.staging().retention().compareTo(config.staging().urlTtl()) > 0,
+        "snapshotter.staging.retention",
+        config.staging().retention()
+            + " must be longer than snapshotter.staging.url-ttl ("
+            + config.staging().urlTtl()
+            + "): the publisher may fetch a staged snapshot until its URL expires");
     config.targets().forEach((name, target) -> nodes.put(name, build(name, target)));
   }
 
