@@ -18,6 +18,7 @@ import io.chainsnap.testsupport.KafkaResource;
 import io.chainsnap.testsupport.KafkaTestClient;
 import io.chainsnap.testsupport.LitecoinNode;
 import io.chainsnap.testsupport.LitecoinResource;
+import io.chainsnap.testsupport.MoneroNode;
 import io.chainsnap.testsupport.StaticFileServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -81,27 +82,45 @@ class VerifierIT {
     long height = node.height();
     String hash = node.bestBlockHash();
     node.daemon().stop(Duration.ofSeconds(60));
-    Path dir = Files.createDirectories(published.resolve(id));
-    ArchiveManifest manifest;
     try {
-      manifest =
-          ArchiveWriter.builder()
-              .chunkSize(1 << 20)
-              .filter(path -> NEVER.stream().noneMatch(path::contains))
-              .build()
-              .write(node.daemon().config().chainDir(), dir.resolve("snapshot.tar.zst"));
+      return publish(
+          TARGET,
+          id,
+          node.daemon().config().chainDir(),
+          path -> NEVER.stream().noneMatch(path::contains),
+          height + heightOffset,
+          hash,
+          flipByte);
     } finally {
       node.daemon().start(Duration.ofSeconds(60));
     }
-    long claimed = height + heightOffset;
+  }
+
+  /** Archives {@code chainDir} into {@code published/id} and returns its uploaded event. */
+  SnapshotUploaded publish(
+      SnapshotTarget target,
+      String id,
+      Path chainDir,
+      java.util.function.Predicate<String> filter,
+      long claimed,
+      String hash,
+      boolean flipByte)
+      throws Exception {
+    Path dir = Files.createDirectories(published.resolve(id));
+    ArchiveManifest manifest =
+        ArchiveWriter.builder()
+            .chunkSize(1 << 20)
+            .filter(filter)
+            .build()
+            .write(chainDir, dir.resolve("snapshot.tar.zst"));
     SnapshotMetadata metadata =
         new SnapshotMetadata(
             1,
             id,
-            "litecoin",
-            "regtest",
-            "full",
-            "/LitecoinCore:0.21.2.1/",
+            target.chain(),
+            target.network(),
+            target.mode(),
+            "test",
             claimed,
             hash,
             Instant.now(),
@@ -116,7 +135,7 @@ class VerifierIT {
     }
     return new SnapshotUploaded(
         id,
-        TARGET,
+        target,
         claimed,
         hash,
         "bucket",
@@ -156,6 +175,57 @@ class VerifierIT {
     assertTrue(verified.restoreMillis() >= 0 && verified.bootMillis() > 0);
     try (var left = Files.list(Path.of("target/verifier-work"))) {
       assertEquals(0, left.count(), "scratch data dirs are removed");
+    }
+  }
+
+  @Test
+  void aMoneroSnapshotBootsAtTheAnnouncedTipAndALiarIsRejected() throws Exception {
+    SnapshotTarget monero = new SnapshotTarget("monero", "regtest", "full");
+    Path work = Files.createTempDirectory("chainsnap-verifier-monero-");
+    try {
+      MoneroNode node = MoneroNode.start(work.resolve("xmr"));
+      MoneroNode.Top tip;
+      try {
+        node.mine(12);
+        tip = node.topBlock();
+      } finally {
+        node.close(); // a clean stop: the LMDB directory is consistent
+      }
+      SnapshotUploaded good =
+          publish(
+              monero,
+              "monero-regtest-full-good-1",
+              node.chainDir(),
+              path -> !path.equals("lock.mdb"),
+              tip.height(),
+              tip.hash(),
+              false);
+      SnapshotUploaded liar =
+          publish(
+              monero,
+              "monero-regtest-full-liar-1",
+              node.chainDir(),
+              path -> !path.equals("lock.mdb"),
+              tip.height() + 1,
+              tip.hash(),
+              false);
+      send(good);
+      send(liar);
+      SnapshotVerified verified =
+          EventCodec.decode(
+              EventType.SNAPSHOT_VERIFIED,
+              awaitResult(Topics.SNAPSHOT_VERIFIED, good.snapshotId()).value());
+      assertEquals(tip.height(), verified.height());
+      assertEquals(tip.hash(), verified.blockHash());
+      assertTrue(verified.bootMillis() > 0);
+      SnapshotRejected rejected =
+          EventCodec.decode(
+              EventType.SNAPSHOT_REJECTED,
+              awaitResult(Topics.SNAPSHOT_REJECTED, liar.snapshotId()).value());
+      assertEquals("tip", rejected.stage());
+      assertTrue(rejected.reason().contains("height " + tip.height()), rejected.reason());
+    } finally {
+      io.chainsnap.testsupport.Components.deleteRecursively(work);
     }
   }
 

@@ -32,7 +32,10 @@ public interface VerifierConfig {
 
   /** A node binary able to open a restored data dir. */
   interface Node {
-    /** Chain adapter: {@code bitcoin-core}. */
+    /**
+     * How to boot and read the node: {@code bitcoin-core} (bitcoind, litecoind) or {@code monero}
+     * (monerod).
+     */
     @WithDefault("bitcoin-core")
     String adapter();
 

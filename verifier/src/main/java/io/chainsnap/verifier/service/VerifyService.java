@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
@@ -88,20 +89,39 @@ public class VerifyService {
     try {
       VerifierConfig.Node node = nodeFor(uploaded);
       Path dataDir = scratch.resolve("data");
-      String network = networkFlag(uploaded.target().network());
-      BitcoinCoreDaemon.Config daemonConfig =
-          new BitcoinCoreDaemon.Config(
-              node.binary(),
-              dataDir,
-              network,
-              freePort(),
-              "verifier",
-              UUID.randomUUID().toString(),
-              isolatedArgs(node));
-      restore(uploaded, daemonConfig.chainDir());
+      Path chainDir;
+      Supplier<ChainStatus> boot;
+      if (node.adapter().equals("monero")) {
+        String network = uploaded.target().network();
+        chainDir = MoneroVerificationNode.chainDir(dataDir, network);
+        boot =
+            () ->
+                MoneroVerificationNode.boot(
+                    node.binary(),
+                    dataDir,
+                    network,
+                    node.args().orElse(List.of()),
+                    node.bootTimeout(),
+                    scratch.resolve("logs"),
+                    freePort(),
+                    freePort());
+      } else {
+        BitcoinCoreDaemon.Config daemonConfig =
+            new BitcoinCoreDaemon.Config(
+                node.binary(),
+                dataDir,
+                networkFlag(uploaded.target().network()),
+                freePort(),
+                "verifier",
+                UUID.randomUUID().toString(),
+                isolatedArgs(node));
+        chainDir = daemonConfig.chainDir();
+        boot = () -> boot(daemonConfig, node.bootTimeout());
+      }
+      restore(uploaded, chainDir);
       long restoreMillis = (System.nanoTime() - started) / 1_000_000;
       long bootStarted = System.nanoTime();
-      ChainStatus status = boot(daemonConfig, node.bootTimeout());
+      ChainStatus status = boot.get();
       long bootMillis = (System.nanoTime() - bootStarted) / 1_000_000;
       if (status.height() != uploaded.height()
           || !status.bestBlockHash().equals(uploaded.blockHash())) {
@@ -161,8 +181,20 @@ public class VerifyService {
               + uploaded.target().chain()
               + ".binary");
     }
+    if (!ADAPTERS.contains(node.adapter())) {
+      throw new IllegalStateException(
+          "verifier.chains."
+              + uploaded.target().chain()
+              + ".adapter is '"
+              + node.adapter()
+              + "'; the verifier boots "
+              + ADAPTERS);
+    }
     return node;
   }
+
+  /** Node families the verifier can boot. */
+  static final List<String> ADAPTERS = List.of("bitcoin-core", "monero");
 
   static String networkFlag(String network) {
     return switch (network) {
