@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * {@code pause-checkpoint} on a real Monero node: the built snapshotter flushes monerod with {@code
  * save_bc}, freezes it, checkpoints its LMDB directory (copied: LMDB writes in place), thaws it and
  * archives the checkpoint; a second monerod booted on the restored archive reports the announced
- * height and top block hash. The verifier service boots Bitcoin Core family nodes only, so this
- * test does the verifier's check for Monero itself, with a real monerod.
+ * height and top block hash (the check the verifier makes; {@code VerifierIT} covers the verifier
+ * booting monerod itself).
  */
 class MoneroPauseCheckpointIT {
   static final String TOKEN = "monero-test";
