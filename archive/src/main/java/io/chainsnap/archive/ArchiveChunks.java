@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Checks and decodes single chunks. The restore engine uses it to verify a ranged fetch before
@@ -71,9 +72,10 @@ public final class ArchiveChunks {
 
   /**
    * Decompresses a frame that already passed {@link #verify} (this method does not hash it again)
-   * into {@code out}: checks the frame header (single frame, checksum flag, declared content size
-   * equal to the manifest's) and that it expands to exactly {@code uncompressedLength} bytes, which
-   * land at {@code out[0 ..)}.
+   * into {@code out}, a direct buffer (off-heap, written to files without a copy) or one backed by
+   * an array: checks the frame header (single frame, checksum flag, declared content size equal to
+   * the manifest's) and that it expands to exactly {@code uncompressedLength} bytes, which land at
+   * absolute index 0 of {@code out} (its position and limit are not used).
    *
    * @param chunk the chunk's index entry
    * @param frame buffer holding the verified frame
@@ -81,22 +83,6 @@ public final class ArchiveChunks {
    * @param length length of the frame
    * @param out destination, at least {@code uncompressedLength} bytes
    * @throws ArchiveException ({@code CORRUPT}) for a bad frame or a decompression bomb
-   */
-  public static void decompressVerified(
-      ChunkInfo chunk, byte[] frame, int offset, int length, byte[] out) {
-    if (out.length < chunk.uncompressedLength()) {
-      throw new IllegalArgumentException(
-          "buffer of " + out.length + " bytes for chunk of " + chunk.uncompressedLength());
-    }
-    try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
-      decompress(ctx, chunk, frame, offset, length, out);
-    }
-  }
-
-  /**
-   * As {@link #decompressVerified(ChunkInfo, byte[], int, int, byte[])}, into a buffer: a direct
-   * one (off-heap, written to files without a copy) or one backed by an array. The bytes land at
-   * {@code out[0 ..)}; the buffer's position and limit are not used.
    */
   public static void decompressVerified(
       ChunkInfo chunk, byte[] frame, int offset, int length, ByteBuffer out) {
@@ -187,28 +173,12 @@ public final class ArchiveChunks {
    */
   static void decompress(
       ZstdDecompressCtx ctx, ChunkInfo chunk, byte[] frame, int offset, int length, byte[] out) {
-    checkFrameHeader(chunk, frame, offset, length);
-    int expected = chunk.uncompressedLength();
-    int n;
-    try {
-      n = ctx.decompressByteArray(out, 0, expected, frame, offset, length);
-    } catch (ZstdException e) {
-      throw new ArchiveException(
-          ArchiveException.Kind.CORRUPT,
-          "chunk "
-              + chunk.index()
-              + ": zstd frame does not decompress into the "
-              + expected
-              + " bytes the manifest declares: "
-              + e.getMessage(),
-          null,
-          chunk.index(),
-          e);
-    }
-    if (n != expected) {
-      throw corrupt(
-          chunk, "zstd frame decompressed to " + n + " bytes, the manifest says " + expected);
-    }
+    expand(
+        chunk,
+        frame,
+        offset,
+        length,
+        expected -> ctx.decompressByteArray(out, 0, expected, frame, offset, length));
   }
 
   /**
@@ -228,11 +198,26 @@ public final class ArchiveChunks {
       decompress(ctx, chunk, frame, offset, length, out.array());
       return;
     }
+    expand(
+        chunk,
+        frame,
+        offset,
+        length,
+        expected ->
+            ctx.decompressByteArrayToDirectByteBuffer(out, 0, expected, frame, offset, length));
+  }
+
+  /**
+   * Checks the frame header, runs {@code call} (which decompresses into at most {@code expected}
+   * bytes and returns how many it wrote) and checks the output size.
+   */
+  private static void expand(
+      ChunkInfo chunk, byte[] frame, int offset, int length, IntUnaryOperator call) {
     checkFrameHeader(chunk, frame, offset, length);
     int expected = chunk.uncompressedLength();
     int n;
     try {
-      n = ctx.decompressByteArrayToDirectByteBuffer(out, 0, expected, frame, offset, length);
+      n = call.applyAsInt(expected);
     } catch (ZstdException e) {
       throw new ArchiveException(
           ArchiveException.Kind.CORRUPT,

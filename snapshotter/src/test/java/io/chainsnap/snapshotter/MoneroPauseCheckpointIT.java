@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chainsnap.archive.ArchiveReader;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.testsupport.Components;
@@ -12,12 +11,9 @@ import io.chainsnap.testsupport.KafkaBroker;
 import io.chainsnap.testsupport.MoneroNode;
 import io.chainsnap.testsupport.Ports;
 import io.chainsnap.testsupport.ServiceProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -93,33 +89,7 @@ class MoneroPauseCheckpointIT {
             "snapshotter", Ports.free(), props, dir, dir.resolve("snapshotter.log"));
     MoneroNode.Top tip = node.topBlock();
 
-    HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> accepted =
-        http.send(
-            HttpRequest.newBuilder(URI.create(agent.url("/targets/xmr/snapshots")))
-                .header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(202, accepted.statusCode(), accepted.body());
-    ObjectMapper json = new ObjectMapper();
-    JsonNode run;
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (true) {
-      run =
-          json.readTree(
-                  http.send(
-                          HttpRequest.newBuilder(URI.create(agent.url("/targets/xmr"))).build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body())
-              .path("latestRun");
-      if (!run.path("state").asText().equals("running")) {
-        break;
-      }
-      assertTrue(System.nanoTime() < deadline, "snapshot still running: " + run);
-      Thread.sleep(250);
-    }
-    assertEquals("succeeded", run.path("state").asText(), run.toString());
+    JsonNode run = AgentRuns.snapshot(agent, "xmr", TOKEN, Duration.ofMinutes(2));
     assertEquals(pid, node.pid(), "the same monerod process: paused, never restarted");
     assertTrue(node.isAlive());
     assertEquals(tip, node.topBlock(), "monerod answers at its tip after the thaw");

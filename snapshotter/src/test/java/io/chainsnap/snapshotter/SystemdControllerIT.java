@@ -15,12 +15,9 @@ import io.chainsnap.testsupport.LitecoinNode;
 import io.chainsnap.testsupport.Ports;
 import io.chainsnap.testsupport.ServiceProcess;
 import io.chainsnap.testsupport.SystemdUserManager;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,34 +131,7 @@ class SystemdControllerIT {
   }
 
   JsonNode snapshot(String target) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> accepted =
-        http.send(
-            HttpRequest.newBuilder(URI.create(agent.url("/targets/" + target + "/snapshots")))
-                .header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(202, accepted.statusCode(), accepted.body());
-    ObjectMapper json = new ObjectMapper();
-    long deadline = System.nanoTime() + 180_000_000_000L;
-    while (true) {
-      JsonNode run =
-          json.readTree(
-                  http.send(
-                          HttpRequest.newBuilder(URI.create(agent.url("/targets/" + target)))
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body())
-              .path("latestRun");
-      String state = run.path("state").asText();
-      if (!state.equals("running")) {
-        assertEquals("succeeded", state, run.toString());
-        return run;
-      }
-      assertTrue(System.nanoTime() < deadline, "snapshot still running: " + run);
-      Thread.sleep(250);
-    }
+    return AgentRuns.snapshot(agent, target, TOKEN, Duration.ofMinutes(3));
   }
 
   JsonNode metadata(JsonNode run) throws Exception {
