@@ -7,7 +7,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -67,12 +66,15 @@ public final class ArchiveWriter {
   }
 
   /**
-   * Upper bound of the chunk buffers one {@link #write} allocates: {@code workers + 1} chunks in
-   * flight, each with an uncompressed buffer of {@code chunkSize} and a frame buffer of zstd's
-   * compress bound. Independent of the size of the data.
+   * Upper bound of the direct buffers one {@link #write} allocates: {@code workers + 1} chunks in
+   * flight, each with a frame buffer of zstd's compress bound of {@code chunkSize}, plus a 256 KiB
+   * read buffer per worker (no uncompressed chunk is held: workers read file data in small pieces
+   * straight into their zstd stream). Independent of the size of the data. Each worker's zstd
+   * stream also holds a few MiB of native memory (window and match tables at level 3), outside this
+   * figure and outside the JVM's direct-memory limit.
    */
   public long maxBufferBytes() {
-    return (long) (workers + 1) * (chunkSize + Zstd.compressBound(chunkSize));
+    return ChunkPipeline.maxBufferBytes(chunkSize, workers);
   }
 
   /**
@@ -157,7 +159,7 @@ public final class ArchiveWriter {
         byte[] header = entry.header();
         pipeline.write(header, 0, header.length);
         if (!entry.directory()) {
-          copyFile(pipeline, entry);
+          pipeline.copyFile(entry.file(), entry.size(), entry.mtime(), entry.path());
           pipeline.writeZeros(TarEncoder.padded(entry.size()) - entry.size());
         }
       }
@@ -194,40 +196,6 @@ public final class ArchiveWriter {
         seconds,
         tree.tarSize() / 1e6 / Math.max(seconds, 1e-9));
     return manifest;
-  }
-
-  private static void copyFile(ChunkPipeline pipeline, SourceTree.Entry entry) {
-    try (FileChannel channel =
-        FileChannel.open(entry.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      pipeline.copyFrom(channel, entry.size(), entry.path());
-      long sizeAfter = channel.size();
-      var mtimeAfter = Files.getLastModifiedTime(entry.file(), LinkOption.NOFOLLOW_LINKS);
-      if (sizeAfter != entry.size() || !mtimeAfter.equals(entry.mtime())) {
-        throw new ArchiveException(
-            ArchiveException.Kind.SOURCE,
-            "source file "
-                + entry.path()
-                + " changed while being archived (size "
-                + entry.size()
-                + " -> "
-                + sizeAfter
-                + ", mtime "
-                + entry.mtime()
-                + " -> "
-                + mtimeAfter
-                + "); archive only quiesced data directories",
-            entry.path(),
-            -1,
-            null);
-      }
-    } catch (IOException e) {
-      throw new ArchiveException(
-          ArchiveException.Kind.SOURCE,
-          "cannot read source file " + entry.path() + ": " + e,
-          entry.path(),
-          -1,
-          e);
-    }
   }
 
   /** Builder of {@link ArchiveWriter}. */
@@ -310,8 +278,8 @@ public final class ArchiveWriter {
     }
 
     /**
-     * Sets a progress listener, called from the writing thread after each chunk with the tar bytes
-     * produced so far and the exact tar size (known after listing the tree).
+     * Sets a progress listener, called from the archive's output thread after each chunk is written
+     * with the tar bytes written so far and the exact tar size (known after listing the tree).
      *
      * @param progress the listener
      * @return this builder

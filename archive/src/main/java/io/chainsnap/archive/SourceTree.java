@@ -2,9 +2,8 @@ package io.chainsnap.archive;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
-import java.nio.file.FileVisitor;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -116,115 +114,20 @@ final class SourceTree {
       throw new ArchiveException(
           ArchiveException.Kind.SOURCE, "source " + sourceDir + " is not a directory");
     }
-    List<Entry> entries = new ArrayList<>();
-    List<String> refused = new ArrayList<>();
-    int[] refusedCount = {0};
-    FileVisitor<Path> visitor =
-        new FileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            if (dir.equals(root)) {
-              return FileVisitResult.CONTINUE;
-            }
-            String rel = relative(root, dir);
-            if (!filter.test(rel)) {
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            if (!checkName(rel)) {
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            entries.add(
-                new Entry(
-                    rel,
-                    (rel + "/").getBytes(StandardCharsets.UTF_8),
-                    dir,
-                    true,
-                    0,
-                    ArchiveFormat.MODE_EXECUTABLE,
-                    attrs.lastModifiedTime()));
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            String rel = relative(root, file);
-            if (!filter.test(rel)) {
-              return FileVisitResult.CONTINUE;
-            }
-            if (attrs.isSymbolicLink()) {
-              refuse(rel + " (symbolic link)");
-            } else if (attrs.isRegularFile()) {
-              if (checkName(rel)) {
-                entries.add(
-                    new Entry(
-                        rel,
-                        rel.getBytes(StandardCharsets.UTF_8),
-                        file,
-                        false,
-                        attrs.size(),
-                        mode(file, attrs),
-                        attrs.lastModifiedTime()));
-              }
-            } else {
-              refuse(rel + " (device, FIFO or socket)");
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException exc) {
-            throw new ArchiveException(
-                ArchiveException.Kind.SOURCE,
-                "cannot read " + relative(root, file) + " in " + root + ": " + exc,
-                relative(root, file),
-                -1,
-                exc);
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
-            if (exc != null) {
-              throw new ArchiveException(
-                  ArchiveException.Kind.SOURCE,
-                  "cannot list " + relative(root, dir) + " in " + root + ": " + exc,
-                  relative(root, dir),
-                  -1,
-                  exc);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          private boolean checkName(String rel) {
-            if (rel.indexOf('\uFFFD') >= 0) {
-              refuse(rel + " (name is not valid UTF-8)");
-              return false;
-            }
-            return true;
-          }
-
-          private void refuse(String what) {
-            if (refusedCount[0]++ < MAX_NAMED) {
-              refused.add(what);
-            }
-          }
-        };
-    try {
-      Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, visitor);
-    } catch (IOException e) {
-      throw new ArchiveException(
-          ArchiveException.Kind.SOURCE, "cannot list source directory " + root + ": " + e, e);
-    }
-    if (refusedCount[0] > 0) {
+    Walk walk = new Walk(root, filter);
+    walk.directory(root, "");
+    List<Entry> entries = walk.entries;
+    List<String> refused = walk.refused;
+    int refusedCount = walk.refusedCount;
+    if (refusedCount > 0) {
       String more =
-          refusedCount[0] > refused.size()
-              ? " and " + (refusedCount[0] - refused.size()) + " more"
-              : "";
+          refusedCount > refused.size() ? " and " + (refusedCount - refused.size()) + " more" : "";
       throw new ArchiveException(
           ArchiveException.Kind.SOURCE,
           "source "
               + root
               + " contains "
-              + refusedCount[0]
+              + refusedCount
               + " entries that format v1 cannot hold (only regular files and directories;"
               + " exclude them with the path filter): "
               + String.join(", ", refused)
@@ -244,35 +147,118 @@ final class SourceTree {
     return Arrays.compareUnsigned(a, 0, aLen, b, 0, bLen);
   }
 
-  private static String relative(Path root, Path p) {
-    Path rel = root.relativize(p);
-    StringBuilder sb = new StringBuilder();
-    for (Path part : rel) {
-      if (sb.length() > 0) {
-        sb.append('/');
-      }
-      sb.append(part.toString());
-    }
-    return sb.toString();
-  }
+  /**
+   * A depth-first listing with one {@code lstat} per entry: names are joined as they are found (no
+   * {@code relativize}), and the POSIX attributes read for the type also give the mode. About half
+   * the time of {@link Files#walkFileTree}, which stats each entry and then needed a second stat
+   * for the permissions; the listing runs before the first chunk can be compressed.
+   */
+  private static final class Walk {
+    final Path root;
+    final Predicate<String> filter;
+    final List<Entry> entries = new ArrayList<>();
+    final List<String> refused = new ArrayList<>();
+    int refusedCount;
 
-  private static int mode(Path file, BasicFileAttributes attrs) {
-    boolean exec;
-    if (attrs instanceof PosixFileAttributes posix) {
-      exec = posix.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
-    } else {
-      try {
-        exec =
-            Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .permissions()
-                .contains(PosixFilePermission.OWNER_EXECUTE);
-      } catch (UnsupportedOperationException e) {
-        exec = Files.isExecutable(file);
-      } catch (IOException e) {
+    Walk(Path root, Predicate<String> filter) {
+      this.root = root;
+      this.filter = filter;
+    }
+
+    void directory(Path dir, String relDir) {
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+        for (Path child : children) {
+          String name = child.getFileName().toString();
+          String rel = relDir.isEmpty() ? name : relDir + "/" + name;
+          if (!filter.test(rel)) {
+            continue;
+          }
+          BasicFileAttributes attrs = attributes(child, rel);
+          if (attrs.isDirectory()) {
+            if (checkName(rel)) {
+              entries.add(
+                  new Entry(
+                      rel,
+                      (rel + "/").getBytes(StandardCharsets.UTF_8),
+                      child,
+                      true,
+                      0,
+                      ArchiveFormat.MODE_EXECUTABLE,
+                      attrs.lastModifiedTime()));
+              directory(child, rel);
+            }
+          } else if (attrs.isSymbolicLink()) {
+            refuse(rel + " (symbolic link)");
+          } else if (attrs.isRegularFile()) {
+            if (checkName(rel)) {
+              entries.add(
+                  new Entry(
+                      rel,
+                      rel.getBytes(StandardCharsets.UTF_8),
+                      child,
+                      false,
+                      attrs.size(),
+                      mode(child, attrs),
+                      attrs.lastModifiedTime()));
+            }
+          } else {
+            refuse(rel + " (device, FIFO or socket)");
+          }
+        }
+      } catch (IOException | DirectoryIteratorException e) {
+        String what = relDir.isEmpty() ? "." : relDir;
         throw new ArchiveException(
-            ArchiveException.Kind.SOURCE, "cannot read permissions of " + file + ": " + e, e);
+            ArchiveException.Kind.SOURCE,
+            "cannot list " + what + " in " + root + ": " + e,
+            what,
+            -1,
+            e instanceof DirectoryIteratorException d ? d.getCause() : e);
       }
     }
-    return exec ? ArchiveFormat.MODE_EXECUTABLE : ArchiveFormat.MODE_FILE;
+
+    private BasicFileAttributes attributes(Path file, String rel) {
+      try {
+        return Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (UnsupportedOperationException e) {
+        try {
+          return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException io) {
+          throw cannotRead(rel, io);
+        }
+      } catch (IOException e) {
+        throw cannotRead(rel, e);
+      }
+    }
+
+    private ArchiveException cannotRead(String rel, IOException e) {
+      return new ArchiveException(
+          ArchiveException.Kind.SOURCE,
+          "cannot read " + rel + " in " + root + ": " + e,
+          rel,
+          -1,
+          e);
+    }
+
+    private boolean checkName(String rel) {
+      if (rel.indexOf('\uFFFD') >= 0) {
+        refuse(rel + " (name is not valid UTF-8)");
+        return false;
+      }
+      return true;
+    }
+
+    private void refuse(String what) {
+      if (refusedCount++ < MAX_NAMED) {
+        refused.add(what);
+      }
+    }
+
+    private static int mode(Path file, BasicFileAttributes attrs) {
+      boolean exec =
+          attrs instanceof PosixFileAttributes posix
+              ? posix.permissions().contains(PosixFilePermission.OWNER_EXECUTE)
+              : Files.isExecutable(file);
+      return exec ? ArchiveFormat.MODE_EXECUTABLE : ArchiveFormat.MODE_FILE;
+    }
   }
 }

@@ -19,13 +19,22 @@ import java.util.Locale;
  */
 public final class Console {
 
-  /** JSON output of every command. */
-  public static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .build();
+  /**
+   * JSON output of every command. Built on first use, not when the class loads: Jackson takes a
+   * quarter of a second to load, and most commands print text.
+   */
+  public static ObjectMapper json() {
+    return JsonHolder.JSON;
+  }
+
+  private static final class JsonHolder {
+    static final ObjectMapper JSON =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+  }
 
   private static final long LINE_INTERVAL_NANOS = 5_000_000_000L;
 
@@ -70,7 +79,7 @@ public final class Console {
   /** A result as JSON on stdout. */
   public synchronized void json(Object value) {
     try {
-      out.println(JSON.writeValueAsString(value));
+      out.println(json().writeValueAsString(value));
       out.flush();
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);

@@ -23,7 +23,7 @@ final class Cli {
     }
 
     JsonNode json() throws IOException {
-      return Console.JSON.readTree(out);
+      return Console.json().readTree(out);
     }
   }
 

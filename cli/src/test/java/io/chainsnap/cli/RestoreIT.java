@@ -154,7 +154,7 @@ class RestoreIT {
             .expect(ExitCodes.CORRUPT);
     assertTrue(r.err().contains("chainsnap: corrupt: chunk 7"), r.err());
     assertTrue(r.err().contains("SHA-256 mismatch"), r.err());
-    JsonNode marker = Console.JSON.readTree(dest.resolve(".chainsnap-restore.json").toFile());
+    JsonNode marker = Console.json().readTree(dest.resolve(".chainsnap-restore.json").toFile());
     assertEquals("failed", marker.path("status").asText());
     assertTrue(marker.path("reason").asText().contains("chunk 7"), marker.toString());
     try (Stream<Path> s = Files.list(parent)) {

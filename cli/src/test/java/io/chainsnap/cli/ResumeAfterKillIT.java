@@ -131,13 +131,17 @@ class ResumeAfterKillIT {
         v -> {
           try {
             return Files.exists(journal)
-                && Console.JSON.readTree(journal.toFile()).path("applied").path("nextChunk").asInt()
+                && Console.json()
+                        .readTree(journal.toFile())
+                        .path("applied")
+                        .path("nextChunk")
+                        .asInt()
                     >= n / 4;
           } catch (IOException e) {
             return false; // being replaced
           }
         });
-    JsonNode marker = Console.JSON.readTree(journal.toFile());
+    JsonNode marker = Console.json().readTree(journal.toFile());
     assertEquals("in-progress", marker.path("status").asText(), "a killed run leaves its marker");
     int next = marker.path("applied").path("nextChunk").asInt();
     assertTrue(next >= n / 4 && next < n, "killed at chunk " + next + " of " + n);
@@ -198,12 +202,12 @@ class ResumeAfterKillIT {
         v -> {
           try {
             return Files.exists(journal)
-                && Console.JSON.readTree(journal.toFile()).path("done").asText().contains("-");
+                && Console.json().readTree(journal.toFile()).path("done").asText().contains("-");
           } catch (IOException e) {
             return false;
           }
         });
-    String done = Console.JSON.readTree(journal.toFile()).path("done").asText();
+    String done = Console.json().readTree(journal.toFile()).path("done").asText();
     Set<Long> stored = new HashSet<>();
     for (String range : done.split(",")) {
       String[] ab = range.split("-");

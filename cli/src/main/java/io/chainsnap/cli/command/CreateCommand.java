@@ -3,6 +3,7 @@ package io.chainsnap.cli.command;
 import io.chainsnap.archive.ArchiveFormat;
 import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveWriter;
+import io.chainsnap.archive.ChunkInfo;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.archive.restore.Units;
 import io.chainsnap.cli.ChainsnapCommand;
@@ -210,6 +211,7 @@ public final class CreateCommand implements Callable<Integer> {
                     .withZone(ZoneOffset.UTC)
                     .format(takenAt);
     root.console().note("archiving " + source + " into " + archive);
+    warmUpInBackground();
     long started = System.nanoTime();
     ArchiveManifest manifest = writer.write(source, archive);
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -262,6 +264,59 @@ public final class CreateCommand implements Callable<Integer> {
                   Units.rate(manifest.tarSize() / Math.max(seconds, 1e-9))));
     }
     return 0;
+  }
+
+  /**
+   * Writes a throw-away {@code snapshot.json} in memory on a background thread, so that its code
+   * (Jackson's serializers, built on first use) is loaded and ready when the real one is written.
+   * That happens while the archive is being written, and the first part of that, listing the
+   * source, runs on one core: the other is free. Without it, the last 0.15 s of a create ran on one
+   * core after the archive was done.
+   */
+  private static void warmUpInBackground() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                warmUp();
+              } catch (RuntimeException e) {
+                // only a head start: the real snapshot.json reports any problem
+              }
+            },
+            "chainsnap-warm-up");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
+  }
+
+  private static void warmUp() {
+    String zeros = "0".repeat(64);
+    ArchiveManifest sample =
+        new ArchiveManifest(
+            ArchiveFormat.FORMAT_VERSION,
+            ArchiveFormat.MIN_CHUNK_SIZE,
+            1024,
+            0,
+            0,
+            1,
+            zeros,
+            ArchiveFormat.COMPRESSION,
+            3,
+            List.of(new ChunkInfo(0, 0, 1, 1024, zeros)));
+    new SnapshotMetadata(
+            SnapshotMetadata.FORMAT_VERSION,
+            "warm-up",
+            "c",
+            "n",
+            "full",
+            "",
+            0,
+            "",
+            Instant.EPOCH,
+            "stop",
+            0,
+            sample)
+        .toJson();
   }
 
   /** {@code 4096}, {@code 512k}, {@code 64MiB}, {@code 1G} (binary units). */

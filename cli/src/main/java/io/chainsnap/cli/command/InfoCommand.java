@@ -59,7 +59,7 @@ public final class InfoCommand extends BaseCommand {
         out.put("signed", false);
         out.put("entry", entry);
       }
-      out.put("snapshot", Console.JSON.readValue(m.toJson(), JsonNode.class));
+      out.put("snapshot", Console.json().readValue(m.toJson(), JsonNode.class));
       console().json(out);
       return 0;
     }

@@ -1,5 +1,6 @@
 package io.chainsnap.snapshotter.service;
 
+import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.ChainAdapter;
 import io.chainsnap.chain.ChainAdapters;
@@ -188,13 +189,24 @@ public class Targets {
   }
 
   /**
-   * The archive writer keeps up to 2 x (workers + 1) chunks in direct (off-heap) buffers: refuse a
-   * chunk size this JVM cannot hold rather than fail half way through a snapshot.
+   * The archive writer keeps up to workers + 1 compressed chunks in direct (off-heap) buffers
+   * ({@link ArchiveWriter#maxBufferBytes()}): refuse a chunk size this JVM cannot hold rather than
+   * fail half way through a snapshot.
    */
   static void checkHeap(SnapshotterConfig.Archive archive) {
     int workers =
         archive.workers() > 0 ? archive.workers() : Runtime.getRuntime().availableProcessors();
-    long needed = 2L * (workers + 1) * archive.chunkSize();
+    long needed;
+    try {
+      needed =
+          ArchiveWriter.builder()
+              .chunkSize(archive.chunkSize())
+              .workers(workers)
+              .build()
+              .maxBufferBytes();
+    } catch (IllegalArgumentException e) {
+      throw invalid("snapshotter.archive", e.getMessage());
+    }
     long direct = maxDirectMemory();
     require(
         needed <= direct * 3 / 4,
