@@ -14,6 +14,9 @@
 # (a rebuilt jar, another java). Set CHAINSNAP_CDS=off to run without it.
 #
 # Usage: cds.sh JAVA JAR OUT_JSA WORK_DIR
+# Never fails the build: the archive only speeds up start-up. If a step fails, it says so on
+# stderr, leaves no archive, and exits 0 (cli/src/test/.../LauncherIT checks the archive is there
+# and accepted by the JVM).
 set -euo pipefail
 
 java="$1"
@@ -22,6 +25,7 @@ out="$3"
 work="$4"
 
 rm -rf "$work"
+rm -f "$out" # a stale archive would not match the new jar anyway
 mkdir -p "$work/source/blocks/index" "$work/source/chainstate"
 # a tree with the shapes the commands meet: several chunks, big and small files, nested
 # directories, compressible and random bytes
@@ -35,15 +39,16 @@ echo "MANIFEST-000001" >"$work/source/chainstate/CURRENT"
 # the same options as bin/chainsnap, so that the archive matches the runs it serves
 opts=(--add-opens java.base/sun.security.provider=ALL-UNNAMED
   --add-opens java.base/java.security=ALL-UNNAMED
-  -XX:+UseParallelGC)
+  -XX:+UseParallelGC
+  -XX:ErrorFile="$work/hs_err_%p.log")
 
 run() { # name args...
   local name="$1"
   shift
   "$java" -XX:DumpLoadedClassList="$work/$name.classlist" "${opts[@]}" -jar "$jar" "$@" >"$work/$name.out" 2>&1 || {
-    echo "cds.sh: training run '$name' failed:" >&2
+    echo "cds.sh: warning: training run '$name' failed, no class-data sharing archive:" >&2
     cat "$work/$name.out" >&2
-    exit 1
+    exit 0
   }
 }
 
@@ -55,12 +60,12 @@ run help --help
 
 # the union, each line once in first-seen order (a repeated @lambda-proxy line crashes the dump)
 awk '!seen[$0]++' "$work"/*.classlist >"$work/all.classlist"
-rm -f "$out"
 "$java" -Xshare:dump -XX:SharedClassListFile="$work/all.classlist" -XX:SharedArchiveFile="$out" \
   "${opts[@]}" -cp "$jar" >"$work/dump.out" 2>&1 || {
-  echo "cds.sh: -Xshare:dump failed:" >&2
-  cat "$work/dump.out" >&2
-  exit 1
+  echo "cds.sh: warning: -Xshare:dump failed, no class-data sharing archive:" >&2
+  grep -v 'Preload Warning\|Skipping' "$work/dump.out" | head -40 >&2
+  rm -f "$out"
+  exit 0
 }
 classes=$(grep -c -v '^@\|^#' "$work/all.classlist" || true)
 echo "cds.sh: $out: $(du -k "$out" | cut -f1) KiB, from $classes class-list lines"
