@@ -34,11 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The writer's pipeline. The calling thread cuts the tar stream into chunks of fixed size, but it
- * only plans them: a chunk is a list of segments (header bytes, padding, a range of a file). {@code
- * workers} threads each take a planned chunk, read its file ranges themselves through a small
- * reusable buffer, feed them to a zstd stream with the chunk's exact size pledged (so the frame
- * carries its content size, and a checksum), and hash the frame as it comes out. One output thread
- * writes the frames in chunk order and hashes the whole file.
+ * only plans them: a chunk is a list of segments (header and padding bytes, a range of a file).
+ * {@code workers} threads each take a planned chunk, read its file ranges themselves through a
+ * small reusable buffer, feed them to a zstd stream with the chunk's exact size pledged (so the
+ * frame carries its content size, and a checksum), and hash the frame as it comes out. One output
+ * thread writes the frames in chunk order and hashes the whole file.
  *
  * <p>Why plans rather than filled chunk buffers: copying 64 MiB of file data into a buffer much
  * larger than the CPU caches, then having zstd read it back from memory, cost about three passes
@@ -67,7 +67,11 @@ final class ChunkPipeline implements AutoCloseable {
   /** Each worker reads file data and feeds zstd through a buffer of this size. */
   static final int READ_BUFFER = 256 << 10;
 
-  private static final byte[] ZERO_BUFFER = new byte[READ_BUFFER];
+  /**
+   * Zero bytes go out in pieces of this size (tar padding and the end-of-archive blocks fit in
+   * one).
+   */
+  private static final byte[] ZEROS = new byte[1 << 10];
 
   /** Header bytes and padding are kept in one inline segment up to this size. */
   private static final int MAX_INLINE = 64 << 10;
@@ -78,13 +82,10 @@ final class ChunkPipeline implements AutoCloseable {
   private static final Future<Frame> END = CompletableFuture.completedFuture(null);
 
   /** A part of a chunk's tar bytes. */
-  private sealed interface Segment permits Inline, Zeros, FileRange {}
+  private sealed interface Segment permits Inline, FileRange {}
 
   /** Bytes given by the caller (tar headers). */
   private record Inline(byte[] bytes) implements Segment {}
-
-  /** Zero bytes (padding, end of archive). */
-  private record Zeros(long length) implements Segment {}
 
   /** A range of a source file, with what the file looked like when it was listed. */
   private record FileRange(
@@ -215,19 +216,9 @@ final class ChunkPipeline implements AutoCloseable {
   /** Appends zero bytes to the tar stream. */
   void writeZeros(long len) {
     while (len > 0) {
-      ensureChunk();
-      int n = (int) Math.min(len, chunkSize - currentLength);
-      if (n <= MAX_INLINE) {
-        addInline(new byte[n], 0, n);
-      } else {
-        flushInline();
-        segments.add(new Zeros(n));
-        currentLength += n;
-      }
+      int n = (int) Math.min(len, ZEROS.length);
+      write(ZEROS, 0, n);
       len -= n;
-      if (currentLength == chunkSize) {
-        emit();
-      }
     }
   }
 
@@ -376,16 +367,6 @@ final class ChunkPipeline implements AutoCloseable {
             int n = Math.min(buf.remaining(), in.bytes().length - off);
             buf.put(in.bytes(), off, n);
             off += n;
-          }
-        } else if (segment instanceof Zeros z) {
-          long left = z.length();
-          while (left > 0) {
-            if (!buf.hasRemaining()) {
-              feed(w, dst, EndDirective.CONTINUE);
-            }
-            int n = (int) Math.min(buf.remaining(), left);
-            buf.put(ZERO_BUFFER, 0, n);
-            left -= n;
           }
         } else {
           readRange(w, dst, (FileRange) segment);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chainsnap.chain.MoneroChainAdapter;
+import io.chainsnap.chain.MoneroDaemon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -87,35 +88,14 @@ public final class MoneroNode implements AutoCloseable {
     int rpcPort = Ports.free();
     List<String> command =
         new ArrayList<>(
-            List.of(
-                monerod().toString(),
-                "--regtest",
-                "--offline",
-                "--keep-fakechain",
-                "--fixed-difficulty",
-                "1",
-                "--rpc-ssl",
-                "disabled",
-                "--non-interactive",
-                "--data-dir",
-                dir.toString(),
-                "--rpc-bind-ip",
-                "127.0.0.1",
-                "--rpc-bind-port",
-                Integer.toString(rpcPort),
-                "--p2p-bind-ip",
-                "127.0.0.1",
-                "--p2p-bind-port",
-                Integer.toString(Ports.free()),
-                "--no-zmq",
-                "--no-igd",
-                "--disable-dns-checkpoints",
-                "--check-updates",
-                "disabled",
-                "--log-file",
-                dir.resolveSibling(dir.getFileName() + "-monerod.log").toString(),
-                "--log-level",
-                "0"));
+            MoneroDaemon.command(
+                monerod(),
+                "regtest",
+                dir,
+                rpcPort,
+                Ports.free(),
+                dir.resolveSibling(dir.getFileName() + "-monerod.log")));
+    command.addAll(List.of("--fixed-difficulty", "1"));
     if (rpcLogin != null) {
       command.add("--rpc-login");
       command.add(rpcLogin);
@@ -171,7 +151,7 @@ public final class MoneroNode implements AutoCloseable {
 
   /** The LMDB directory with the chain: what a snapshot of this node captures. */
   public Path chainDir() {
-    return dataDir.resolve("fake/lmdb");
+    return MoneroDaemon.chainDir(dataDir, "regtest");
   }
 
   /** An adapter on this node (with the node's login, if it has one). */

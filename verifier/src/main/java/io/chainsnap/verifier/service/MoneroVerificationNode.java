@@ -3,6 +3,7 @@ package io.chainsnap.verifier.service;
 import io.chainsnap.chain.ChainRpcException;
 import io.chainsnap.chain.ChainStatus;
 import io.chainsnap.chain.MoneroChainAdapter;
+import io.chainsnap.chain.MoneroDaemon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,34 +15,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Boots {@code monerod} on a restored data dir, isolated ({@code --offline}, loopback RPC and P2P
- * on free ports, no ZMQ, no DNS), reads its tip through {@link MoneroChainAdapter}, and stops it.
- *
- * <p>A Monero snapshot captures the node's LMDB directory; {@link #chainDir} says where that
- * directory lives under a data dir for each network.
+ * Boots {@code monerod} on a restored data dir, isolated ({@link MoneroDaemon#command}: offline,
+ * loopback RPC and P2P on free ports), reads its tip through {@link MoneroChainAdapter}, and stops
+ * it. A Monero snapshot captures the node's LMDB directory ({@link MoneroDaemon#chainDir}).
  */
 final class MoneroVerificationNode {
   private MoneroVerificationNode() {}
-
-  /** The LMDB directory of {@code network} under {@code dataDir}: what a snapshot restores into. */
-  static Path chainDir(Path dataDir, String network) {
-    return switch (network) {
-      case "regtest" -> dataDir.resolve("fake/lmdb");
-      case "testnet" -> dataDir.resolve("testnet/lmdb");
-      case "stagenet" -> dataDir.resolve("stagenet/lmdb");
-      default -> dataDir.resolve("lmdb");
-    };
-  }
-
-  private static List<String> networkArgs(String network) {
-    return switch (network) {
-      // without --keep-fakechain, a regtest monerod deletes its chain at start
-      case "regtest" -> List.of("--regtest", "--keep-fakechain");
-      case "testnet" -> List.of("--testnet");
-      case "stagenet" -> List.of("--stagenet");
-      default -> List.of();
-    };
-  }
 
   /**
    * Starts monerod on {@code dataDir} and returns its tip once it answers.
@@ -57,34 +36,10 @@ final class MoneroVerificationNode {
       Path logDir,
       int rpcPort,
       int p2pPort) {
-    List<String> command = new ArrayList<>();
-    command.add(binary.toString());
-    command.addAll(networkArgs(network));
-    command.addAll(
-        List.of(
-            "--offline",
-            "--non-interactive",
-            "--data-dir",
-            dataDir.toString(),
-            "--rpc-bind-ip",
-            "127.0.0.1",
-            "--rpc-bind-port",
-            Integer.toString(rpcPort),
-            "--p2p-bind-ip",
-            "127.0.0.1",
-            "--p2p-bind-port",
-            Integer.toString(p2pPort),
-            "--no-zmq",
-            "--no-igd",
-            "--disable-dns-checkpoints",
-            "--check-updates",
-            "disabled",
-            "--rpc-ssl",
-            "disabled",
-            "--log-file",
-            logDir.resolve("monerod.log").toString(),
-            "--log-level",
-            "0"));
+    List<String> command =
+        new ArrayList<>(
+            MoneroDaemon.command(
+                binary, network, dataDir, rpcPort, p2pPort, logDir.resolve("monerod.log")));
     command.addAll(extraArgs);
     Path console = logDir.resolve("monerod.out");
     Process process;

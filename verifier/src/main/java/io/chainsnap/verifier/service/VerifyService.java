@@ -12,6 +12,7 @@ import io.chainsnap.archive.restore.Restorer;
 import io.chainsnap.chain.BitcoinCoreChainAdapter;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.ChainStatus;
+import io.chainsnap.chain.MoneroDaemon;
 import io.chainsnap.events.EventData;
 import io.chainsnap.events.SnapshotRejected;
 import io.chainsnap.events.SnapshotUploaded;
@@ -93,7 +94,7 @@ public class VerifyService {
       Supplier<ChainStatus> boot;
       if (node.adapter().equals("monero")) {
         String network = uploaded.target().network();
-        chainDir = MoneroVerificationNode.chainDir(dataDir, network);
+        chainDir = MoneroDaemon.chainDir(dataDir, network);
         boot =
             () ->
                 MoneroVerificationNode.boot(
