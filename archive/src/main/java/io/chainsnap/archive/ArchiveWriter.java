@@ -4,11 +4,9 @@ import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -31,11 +29,18 @@ public final class ArchiveWriter {
 
   private static final Logger LOG = Logger.getLogger(ArchiveWriter.class);
 
+  /**
+   * System property turning direct I/O of archive files off when {@code false} (an operator's
+   * escape hatch that needs no configuration change: {@code -Dchainsnap.archive.direct-io=false}).
+   */
+  public static final String DIRECT_IO_PROPERTY = "chainsnap.archive.direct-io";
+
   private final int chunkSize;
   private final int level;
   private final int workers;
   private final Predicate<String> filter;
   private final ProgressListener progress;
+  private final boolean directIo;
 
   private ArchiveWriter(Builder b) {
     this.chunkSize = b.chunkSize;
@@ -43,6 +48,7 @@ public final class ArchiveWriter {
     this.workers = b.workers;
     this.filter = b.filter;
     this.progress = b.progress;
+    this.directIo = b.directIo;
   }
 
   /** Returns a builder with the defaults: 64 MiB chunks, level 3, one worker per processor. */
@@ -69,12 +75,18 @@ public final class ArchiveWriter {
    * Upper bound of the direct buffers one {@link #write} allocates: {@code workers + 1} chunks in
    * flight, each with a frame buffer of zstd's compress bound of {@code chunkSize}, plus a 256 KiB
    * read buffer per worker (no uncompressed chunk is held: workers read file data in small pieces
-   * straight into their zstd stream). Independent of the size of the data. Each worker's zstd
-   * stream also holds a few MiB of native memory (window and match tables at level 3), outside this
-   * figure and outside the JVM's direct-memory limit.
+   * straight into their zstd stream), plus the archive file's 4 MiB direct-I/O staging buffer.
+   * Independent of the size of the data. Each worker's zstd stream also holds a few MiB of native
+   * memory (window and match tables at level 3), outside this figure and outside the JVM's
+   * direct-memory limit.
    */
   public long maxBufferBytes() {
-    return ChunkPipeline.maxBufferBytes(chunkSize, workers);
+    return ChunkPipeline.maxBufferBytes(chunkSize, workers) + ArchiveFileOutput.maxBufferBytes();
+  }
+
+  /** Whether archive files are written with direct I/O where the file system allows it. */
+  public boolean directIo() {
+    return directIo;
   }
 
   /**
@@ -90,7 +102,7 @@ public final class ArchiveWriter {
     Objects.requireNonNull(sourceDir, "sourceDir");
     Objects.requireNonNull(out, "out");
     ArchiveManifest manifest =
-        write(SourceTree.scan(sourceDir, filter), Channels.newChannel(out), null);
+        write(SourceTree.start(sourceDir, filter), Channels.newChannel(out), null);
     try {
       out.flush();
     } catch (IOException e) {
@@ -111,27 +123,24 @@ public final class ArchiveWriter {
   public ArchiveManifest write(Path sourceDir, Path archiveFile) {
     Objects.requireNonNull(sourceDir, "sourceDir");
     Objects.requireNonNull(archiveFile, "archiveFile");
-    SourceTree tree = SourceTree.scan(sourceDir, filter);
+    SourceTree tree = SourceTree.start(sourceDir, filter);
     Path parent = archiveFile.toAbsolutePath().normalize().getParent();
     try {
       if (parent != null && parent.toRealPath().startsWith(tree.root())) {
+        tree.close();
         throw new ArchiveException(
             ArchiveException.Kind.SOURCE,
             "archive file " + archiveFile + " is inside the source directory " + tree.root());
       }
     } catch (IOException e) {
+      tree.close();
       throw new ArchiveException(
           ArchiveException.Kind.IO, "cannot write archive " + archiveFile + ": " + e, e);
     }
     boolean ok = false;
-    try (FileChannel channel =
-        FileChannel.open(
-            archiveFile,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ArchiveManifest manifest = write(tree, channel, null);
-      channel.force(true);
+    try (ArchiveFileOutput output = ArchiveFileOutput.open(archiveFile, directIo)) {
+      ArchiveManifest manifest = write(tree, output, null);
+      output.finish();
       ok = true;
       return manifest;
     } catch (IOException e) {
@@ -139,6 +148,7 @@ public final class ArchiveWriter {
           ArchiveException.Kind.IO, "cannot write archive " + archiveFile + ": " + e, e);
     } finally {
       if (!ok) {
+        tree.close();
         try {
           Files.deleteIfExists(archiveFile);
         } catch (IOException e) {
@@ -148,14 +158,18 @@ public final class ArchiveWriter {
     }
   }
 
-  /** Package-private hook: {@code pipelineSeen} receives the pipeline (for memory-bound tests). */
+  /**
+   * Archives the entries of a listing as they come; closes the listing. Package-private hook:
+   * {@code pipelineSeen} receives the pipeline (for memory-bound tests).
+   */
   ArchiveManifest write(
       SourceTree tree, WritableByteChannel out, Consumer<ChunkPipeline> pipelineSeen) {
     long started = System.nanoTime();
     ChunkPipeline.Result result;
-    try (ChunkPipeline pipeline =
-        new ChunkPipeline(out, chunkSize, level, workers, progress, tree.tarSize())) {
-      for (SourceTree.Entry entry : tree.entries()) {
+    try (tree;
+        ChunkPipeline pipeline =
+            new ChunkPipeline(out, chunkSize, level, workers, progress, tree::tarSizeIfKnown)) {
+      for (SourceTree.Entry entry = tree.next(); entry != null; entry = tree.next()) {
         byte[] header = entry.header();
         pipeline.write(header, 0, header.length);
         if (!entry.directory()) {
@@ -205,6 +219,8 @@ public final class ArchiveWriter {
     private int workers = Runtime.getRuntime().availableProcessors();
     private Predicate<String> filter = path -> true;
     private ProgressListener progress = ProgressListener.NONE;
+    private boolean directIo =
+        !"false".equalsIgnoreCase(System.getProperty(DIRECT_IO_PROPERTY, "true").trim());
 
     private Builder() {}
 
@@ -286,6 +302,21 @@ public final class ArchiveWriter {
      */
     public Builder progress(ProgressListener progress) {
       this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /**
+     * Sets whether {@link #write(Path, Path)} writes the archive file with direct I/O ({@code
+     * O_DIRECT}), bypassing the page cache, where the file system takes it (default: true, unless
+     * the system property {@value ArchiveWriter#DIRECT_IO_PROPERTY} is {@code false}). It falls
+     * back to ordinary writes by itself; turning it off is for file systems that misbehave with it.
+     * The archive's bytes are the same either way.
+     *
+     * @param directIo false to always write through the page cache
+     * @return this builder
+     */
+    public Builder directIo(boolean directIo) {
+      this.directIo = directIo;
       return this;
     }
 

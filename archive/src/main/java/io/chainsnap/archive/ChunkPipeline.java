@@ -31,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The writer's pipeline. The calling thread cuts the tar stream into chunks of fixed size, but it
@@ -76,9 +77,6 @@ final class ChunkPipeline implements AutoCloseable {
   /** Header bytes and padding are kept in one inline segment up to this size. */
   private static final int MAX_INLINE = 64 << 10;
 
-  /** A file output is synced (fdatasync) every this many bytes, so the final sync is short. */
-  private static final long SYNC_EVERY = 64L << 20;
-
   private static final Future<Frame> END = CompletableFuture.completedFuture(null);
 
   /** A part of a chunk's tar bytes. */
@@ -123,7 +121,7 @@ final class ChunkPipeline implements AutoCloseable {
   private final int level;
   private final int frameBound;
   private final ProgressListener progress;
-  private final long expectedTotal;
+  private final LongSupplier expectedTotal;
   private final Semaphore inFlight;
   private final int maxInFlight;
   private final ConcurrentLinkedQueue<ByteBuffer> framePool = new ConcurrentLinkedQueue<>();
@@ -139,7 +137,6 @@ final class ChunkPipeline implements AutoCloseable {
   private volatile boolean aborted;
   private long written;
   private long writtenRaw;
-  private long synced;
 
   // the chunk being planned (producer thread only)
   private List<Segment> segments;
@@ -155,7 +152,7 @@ final class ChunkPipeline implements AutoCloseable {
       int level,
       int workers,
       ProgressListener progress,
-      long expectedTotal) {
+      LongSupplier expectedTotal) {
     this.out = out;
     this.chunkSize = chunkSize;
     this.level = level;
@@ -498,12 +495,9 @@ final class ChunkPipeline implements AutoCloseable {
         writtenRaw += frame.rawLength;
         framePool.add(frame.compressed);
         inFlight.release();
-        progress.onProgress(writtenRaw, expectedTotal);
-        if (out instanceof FileChannel file && written - synced >= SYNC_EVERY) {
-          // start the write-back now, on this thread, while the compressors go on: the final
-          // force then has little left to write
-          file.force(false);
-          synced = written;
+        long total = expectedTotal.getAsLong();
+        if (total >= 0) { // known once the source is listed, long before the first chunk is out
+          progress.onProgress(writtenRaw, total);
         }
       }
     } catch (ExecutionException e) {

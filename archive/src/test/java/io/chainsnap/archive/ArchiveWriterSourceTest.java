@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -255,6 +256,61 @@ class ArchiveWriterSourceTest {
                     .write(src, failing));
     assertEquals(ArchiveException.Kind.IO, e.kind());
     assertTrue(e.getMessage().contains("disk full"), e.getMessage());
+    assertNoArchiveThreads();
+  }
+
+  @Test
+  void streamedListingIsInTheGlobalByteOrderOfPaths() throws IOException {
+    // names around '/' (0x2f): '-' and '.' sort before it, '0' and 'é' after it
+    Path src = Files.createDirectories(dir.resolve("order"));
+    Random random = new Random(7);
+    String[] names = {"a", "a-b", "a.b", "a0", "b", "é", "a b", "Z", "a_", "aa"};
+    List<Path> dirs = new ArrayList<>(List.of(src));
+    for (int i = 0; i < 300; i++) {
+      Path parent = dirs.get(random.nextInt(dirs.size()));
+      Path child = parent.resolve(names[random.nextInt(names.length)]);
+      if (Files.exists(child) || parent.getNameCount() - src.getNameCount() > 4) {
+        continue;
+      }
+      if (random.nextBoolean()) {
+        dirs.add(Files.createDirectories(child));
+      } else {
+        Files.writeString(child, "x");
+      }
+    }
+    List<SourceTree.Entry> streamed = SourceTree.scan(src, p -> true);
+    List<SourceTree.Entry> sorted = new ArrayList<>(streamed);
+    sorted.sort((x, y) -> SourceTree.compareUtf8(x.name(), x.directory(), y.name(), y.directory()));
+    assertTrue(streamed.size() > 100, "entries: " + streamed.size());
+    assertEquals(
+        sorted.stream().map(SourceTree.Entry::path).toList(),
+        streamed.stream().map(SourceTree.Entry::path).toList());
+    // and every path is listed once: the walk equals a plain recursive listing
+    try (Stream<Path> all = Files.walk(src)) {
+      assertEquals(all.count() - 1, streamed.size());
+    }
+  }
+
+  @Test
+  void aSymlinkListedAfterTheFirstChunksStillFailsTheArchiveAndNamesIt() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("late"));
+    byte[] big = new byte[3 << 20];
+    new Random(3).nextBytes(big);
+    Files.write(src.resolve("a-first.dat"), big); // hundreds of 4 KiB chunks before the link
+    Files.createDirectories(src.resolve("z"));
+    Files.createSymbolicLink(src.resolve("z/link"), Path.of("/etc/passwd"));
+    Path out = dir.resolve("late.tar.zst");
+    ArchiveException e =
+        assertThrows(
+            ArchiveException.class,
+            () ->
+                ArchiveWriter.builder()
+                    .chunkSize(ArchiveFormat.MIN_CHUNK_SIZE)
+                    .build()
+                    .write(src, out));
+    assertEquals(ArchiveException.Kind.SOURCE, e.kind());
+    assertTrue(e.getMessage().contains("z/link (symbolic link)"), e.getMessage());
+    assertFalse(Files.exists(out), "no partial archive is left");
     assertNoArchiveThreads();
   }
 
