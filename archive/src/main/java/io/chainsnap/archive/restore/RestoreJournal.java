@@ -61,7 +61,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A background thread writes the journal and syncs (group commit): extraction never waits for
  * the disk. A sync is one {@code syncfs} of the destination's file system ({@code sync -f DIR})
  * where available, else an fsync of every file and directory written since the previous one; it
- * runs at most once per {@code syncInterval} and at the end.
+ * runs every {@code syncInterval}, after each {@code syncBytes} of restored data (256 MiB), and at
+ * the end. The byte trigger keeps the kernel writing back while extraction goes on: with 24 GiB of
+ * RAM the kernel let a 2 GiB restore sit dirty in the page cache, and the final sync then took 2.3
+ * of the restore's 7.6 s; synced every 256 MiB, the disk works alongside the extraction and the
+ * final sync has little left.
  */
 final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable {
 
@@ -163,12 +167,17 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     }
   }
 
+  /** By default, the destination is synced after this many bytes of restored (tar) data. */
+  static final long SYNC_BYTES = 256L << 20;
+
   /** A chunk boundary waiting to be written to the journal. */
   private record Checkpoint(Point point, List<Path> written) {}
 
   private final Path root;
   private final boolean durable;
   private final long syncIntervalNanos;
+  private final int syncEveryChunks;
+  private int lastSyncChunk;
   private final Point resume;
   private final Set<Path> unsynced = new LinkedHashSet<>();
   private long lastSync = System.nanoTime();
@@ -196,6 +205,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
       Path root,
       boolean durable,
       Duration syncInterval,
+      int syncEveryChunks,
       FileChannel lockChannel,
       FileLock lock,
       Content content,
@@ -203,10 +213,12 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     this.root = root;
     this.durable = durable;
     this.syncIntervalNanos = syncInterval.toNanos();
+    this.syncEveryChunks = syncEveryChunks;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.content = content;
     this.resume = content.resumePoint();
+    this.lastSyncChunk = resume == null ? 0 : resume.nextChunk();
     this.createdLog = createdLog;
     this.syncer = new Thread(this::syncLoop, "chainsnap-restore-journal");
     this.syncer.setDaemon(true);
@@ -224,10 +236,15 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
    * @param metadata the snapshot
    * @param durable whether to keep a resumable journal; without it a failed or interrupted restore
    *     leaves a marker but cannot be continued (and nothing is synced)
-   * @param syncInterval least time between two syncs of the destination
+   * @param syncInterval time after which the destination is synced
+   * @param syncBytes restored bytes after which the destination is synced
    */
   static RestoreJournal open(
-      Path dest, SnapshotMetadata metadata, boolean durable, Duration syncInterval) {
+      Path dest,
+      SnapshotMetadata metadata,
+      boolean durable,
+      Duration syncInterval,
+      long syncBytes) {
     Path root;
     try {
       if (!Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
@@ -325,7 +342,17 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
                   LinkOption.NOFOLLOW_LINKS)
               : null;
       RestoreJournal journal =
-          new RestoreJournal(root, durable, syncInterval, lockChannel, lock, content, log);
+          new RestoreJournal(
+              root,
+              durable,
+              syncInterval,
+              (int)
+                  Math.min(
+                      Integer.MAX_VALUE, Math.max(1, syncBytes / metadata.archive().chunkSize())),
+              lockChannel,
+              lock,
+              content,
+              log);
       journal.write(content, durable);
       return journal;
     } catch (IOException e) {
@@ -508,7 +535,12 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
         }
         batch = new ArrayList<>(pending);
         pending.clear();
-        sync = syncNow || System.nanoTime() - lastSync >= syncIntervalNanos;
+        int reached =
+            batch.isEmpty() ? lastSyncChunk : batch.get(batch.size() - 1).point().nextChunk();
+        sync =
+            syncNow
+                || System.nanoTime() - lastSync >= syncIntervalNanos
+                || reached - lastSyncChunk >= syncEveryChunks;
         syncNow = false;
         syncing = true;
         notifyAll();
@@ -530,6 +562,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
           }
           unsynced.clear();
           lastSync = System.nanoTime();
+          lastSyncChunk = applied == null ? lastSyncChunk : applied.nextChunk();
           durablePoint = applied;
         }
         Content next = current.with("in-progress", null, applied, durablePoint);

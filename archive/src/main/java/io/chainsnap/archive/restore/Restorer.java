@@ -74,6 +74,7 @@ public final class Restorer {
   private final FreeSpace freeSpace;
   private final boolean spaceCheck;
   private final Duration syncInterval;
+  private final long syncBytes;
   private volatile ChunkFetcher active;
   private volatile String cancelled;
 
@@ -86,6 +87,7 @@ public final class Restorer {
     this.freeSpace = b.freeSpace;
     this.spaceCheck = b.spaceCheck;
     this.syncInterval = b.syncInterval;
+    this.syncBytes = b.syncBytes;
   }
 
   /** A builder with the defaults: 4 connections, resumable, space check on. */
@@ -119,7 +121,8 @@ public final class Restorer {
     }
     cancelled = null;
     long started = System.nanoTime();
-    RestoreJournal journal = RestoreJournal.open(dest, metadata, resumable, syncInterval);
+    RestoreJournal journal =
+        RestoreJournal.open(dest, metadata, resumable, syncInterval, syncBytes);
     try {
       RestoreResult result = run(metadata, manifest, source, journal, started);
       journal.complete();
@@ -342,8 +345,22 @@ public final class Restorer {
     private FreeSpace freeSpace = FreeSpace.FILE_STORE;
     private boolean spaceCheck = true;
     private Duration syncInterval = Duration.ofSeconds(15);
+    private long syncBytes = RestoreJournal.SYNC_BYTES;
 
     private Builder() {}
+
+    /**
+     * Restored (tar) bytes after which the destination is synced, whatever the time since the last
+     * sync (default 256 MiB): the kernel then writes back while extraction goes on, and the final
+     * sync has little left. Rounded to whole chunks, at least one.
+     */
+    public Builder syncBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("syncBytes must be >= 1, got " + bytes);
+      }
+      this.syncBytes = bytes;
+      return this;
+    }
 
     /**
      * Least time between two syncs of the destination that make a resume point survive a reboot

@@ -226,6 +226,34 @@ class RestorerTest {
   }
 
   @Test
+  void restoredBytesTriggerSyncsWhateverTheInterval() throws IOException {
+    Path dest = dir.resolve("dest-bytes");
+    List<ChunkInfo> chunks = metadata.archive().chunks();
+    long chunkSize = metadata.archive().chunkSize();
+    // no sync by time within the hour; one every 4 chunks of restored data; stops at chunk 15
+    try (RecordingSource src =
+        new RecordingSource(
+            FileRangeSource.open(archive), chunks.get(15).offset(), Duration.ZERO)) {
+      assertThrows(
+          RestoreException.class,
+          () ->
+              Restorer.builder()
+                  .connections(1)
+                  .syncInterval(Duration.ofHours(1))
+                  .syncBytes(4 * chunkSize)
+                  .build()
+                  .restore(metadata, src, dest));
+    }
+    JsonNode marker = marker(dest);
+    int applied = marker.path("applied").path("nextChunk").asInt();
+    int durable = marker.path("durable").path("nextChunk").asInt();
+    assertTrue(applied >= 12, "applied " + applied);
+    assertTrue(
+        durable >= 4 && applied - durable < 8,
+        "synced by bytes: applied " + applied + ", durable " + durable);
+  }
+
+  @Test
   void aFlippedByteFailsAtItsChunkAndLeavesTheMarker() throws IOException {
     Path bad = dir.resolve("bad.tar.zst");
     byte[] bytes = Files.readAllBytes(archive);
