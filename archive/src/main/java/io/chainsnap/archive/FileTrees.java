@@ -2,14 +2,62 @@ package io.chainsnap.archive;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Directory trees: delete one (scratch dirs, staging, checkpoints). Links are not followed. */
+/**
+ * Directory trees: delete one (scratch dirs, staging, checkpoints; links are not followed), and
+ * write a small file durably.
+ */
 public final class FileTrees {
   private FileTrees() {}
+
+  /**
+   * Replaces {@code file} with {@code bytes} so that after a crash it holds either its old content
+   * or the new one, never a part: writes a temporary file next to it, forces it to disk, renames it
+   * over {@code file} and forces the directory. For {@code snapshot.json}, which is announced by an
+   * event with its SHA-256 right after it is written.
+   *
+   * @throws IOException if any step fails (the temporary file is then removed)
+   */
+  public static void writeDurably(Path file, byte[] bytes) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    boolean ok = false;
+    try {
+      try (FileChannel channel =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+          channel.write(b);
+        }
+        channel.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      ok = true;
+    } finally {
+      if (!ok) {
+        Files.deleteIfExists(temp);
+      }
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true); // the rename itself
+      } catch (IOException e) {
+        // some file systems cannot open or sync a directory: the file itself is durable
+      }
+    }
+  }
 
   /** Deletes {@code dir} and everything below it; a missing dir is fine. Fails on an I/O error. */
   public static void delete(Path dir) {

@@ -4,6 +4,7 @@ import io.chainsnap.archive.ArchiveFormat;
 import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.archive.ChunkInfo;
+import io.chainsnap.archive.FileTrees;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.archive.restore.Units;
 import io.chainsnap.cli.ChainsnapCommand;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -229,9 +229,7 @@ public final class CreateCommand implements Callable<Integer> {
             quiesce,
             0,
             manifest);
-    Path temp = out.resolve(SnapshotMetadata.FILE_NAME + ".tmp");
-    Files.write(temp, metadata.toJson());
-    Files.move(temp, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    FileTrees.writeDurably(json, metadata.toJson());
     if (this.json) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("snapshotId", snapshotId);

@@ -159,7 +159,8 @@ public class SnapshotService {
               downtimeMillis,
               manifest);
       byte[] json = metadata.toJson();
-      Files.write(dir.resolve(SnapshotMetadata.FILE_NAME), json);
+      // durable before the event announces it with its hash
+      FileTrees.writeDurably(dir.resolve(SnapshotMetadata.FILE_NAME), json);
       SnapshotCreated event =
           new SnapshotCreated(
               snapshotId,
