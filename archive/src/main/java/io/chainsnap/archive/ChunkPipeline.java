@@ -494,11 +494,12 @@ final class ChunkPipeline implements AutoCloseable {
         written += frame.compressedLength;
         writtenRaw += frame.rawLength;
         framePool.add(frame.compressed);
-        inFlight.release();
         long total = expectedTotal.getAsLong();
         if (total >= 0) { // known once the source is listed, long before the first chunk is out
           progress.onProgress(writtenRaw, total);
         }
+        // after the report: a listener sees each chunk written before a later one is planned
+        inFlight.release();
       }
     } catch (ExecutionException e) {
       fail(e.getCause());

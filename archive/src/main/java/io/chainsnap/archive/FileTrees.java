@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -20,14 +21,25 @@ public final class FileTrees {
 
   /**
    * Replaces {@code file} with {@code bytes} so that after a crash it holds either its old content
-   * or the new one, never a part: writes a temporary file next to it, forces it to disk, renames it
-   * over {@code file} and forces the directory. For {@code snapshot.json}, which is announced by an
-   * event with its SHA-256 right after it is written.
+   * or the new one, never a part (for {@code snapshot.json}, which is announced by an event with
+   * its SHA-256 right after it is written). See {@link #replace}.
    *
    * @throws IOException if any step fails (the temporary file is then removed)
    */
   public static void writeDurably(Path file, byte[] bytes) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    replace(file, file.resolveSibling(file.getFileName() + ".tmp"), bytes, true);
+  }
+
+  /**
+   * Writes {@code bytes} to {@code temp} and renames it over {@code file} (atomically: readers see
+   * the old content or the new one). With {@code durable}, the temporary file is forced to disk
+   * before the rename and the directory after it, so that a crash cannot leave a part either.
+   * Symbolic links are not followed.
+   *
+   * @throws IOException if any step fails (the temporary file is then removed)
+   */
+  public static void replace(Path file, Path temp, byte[] bytes, boolean durable)
+      throws IOException {
     boolean ok = false;
     try {
       try (FileChannel channel =
@@ -35,12 +47,15 @@ public final class FileTrees {
               temp,
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         while (b.hasRemaining()) {
           channel.write(b);
         }
-        channel.force(true);
+        if (durable) {
+          channel.force(true);
+        }
       }
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       ok = true;
@@ -50,7 +65,7 @@ public final class FileTrees {
       }
     }
     Path dir = file.toAbsolutePath().getParent();
-    if (dir != null) {
+    if (durable && dir != null) {
       try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
         d.force(true); // the rename itself
       } catch (IOException e) {

@@ -289,19 +289,7 @@ final class SourceTree implements AutoCloseable {
           byte[] key = name.getBytes(StandardCharsets.UTF_8);
           if (attrs.isDirectory()) {
             if (checkName(rel)) {
-              children.add(
-                  new Child(
-                      key,
-                      new Entry(
-                          rel,
-                          (rel + "/").getBytes(StandardCharsets.UTF_8),
-                          child,
-                          true,
-                          0,
-                          ArchiveFormat.MODE_EXECUTABLE,
-                          attrs.lastModifiedTime()),
-                      null,
-                      null));
+              children.add(entry(key, rel, child, true, 0, ArchiveFormat.MODE_EXECUTABLE, attrs));
               byte[] contents = Arrays.copyOf(key, key.length + 1);
               contents[key.length] = '/';
               children.add(new Child(contents, null, child, rel));
@@ -310,19 +298,7 @@ final class SourceTree implements AutoCloseable {
             refuse(rel + " (symbolic link)");
           } else if (attrs.isRegularFile()) {
             if (checkName(rel)) {
-              children.add(
-                  new Child(
-                      key,
-                      new Entry(
-                          rel,
-                          rel.getBytes(StandardCharsets.UTF_8),
-                          child,
-                          false,
-                          attrs.size(),
-                          mode(child, attrs),
-                          attrs.lastModifiedTime()),
-                      null,
-                      null));
+              children.add(entry(key, rel, child, false, attrs.size(), mode(child, attrs), attrs));
             }
           } else {
             refuse(rel + " (device, FIFO or socket)");
@@ -345,6 +321,30 @@ final class SourceTree implements AutoCloseable {
           directory(c.dir(), c.rel());
         }
       }
+    }
+
+    /** A child to emit as an entry (a directory's tar name ends in '/'). */
+    private static Child entry(
+        byte[] key,
+        String rel,
+        Path file,
+        boolean directory,
+        long size,
+        int mode,
+        BasicFileAttributes attrs) {
+      String name = directory ? rel + "/" : rel;
+      return new Child(
+          key,
+          new Entry(
+              rel,
+              name.getBytes(StandardCharsets.UTF_8),
+              file,
+              directory,
+              size,
+              mode,
+              attrs.lastModifiedTime()),
+          null,
+          null);
     }
 
     private BasicFileAttributes attributes(Path file, String rel) {

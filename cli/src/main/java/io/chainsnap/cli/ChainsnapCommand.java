@@ -97,11 +97,6 @@ public final class ChainsnapCommand implements Callable<Integer> {
     return m;
   }
 
-  /** The configured picocli command line with every sub-command. */
-  public static CommandLine commandLine(Console console) {
-    return commandLine(console, new String[0]);
-  }
-
   /**
    * The configured picocli command line for these arguments. When they name a sub-command, only
    * that one is built: picocli reads every annotated option of each sub-command it is given, which

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.chainsnap.archive.ExtractionState;
+import io.chainsnap.archive.FileTrees;
 import io.chainsnap.archive.ResumableExtractor;
 import io.chainsnap.archive.SnapshotMetadata;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -808,30 +808,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
-    Path temp = root.resolve(TEMP);
-    try (FileChannel ch =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS)) {
-      ByteBuffer b = ByteBuffer.wrap(json);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      if (sync) {
-        ch.force(true);
-      }
-    }
-    Files.move(
-        temp,
-        root.resolve(JOURNAL),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-    if (sync) {
-      fsync(root);
-    }
+    FileTrees.replace(root.resolve(JOURNAL), root.resolve(TEMP), json, sync);
   }
 
   /** Reads the journal of {@code dir}, or {@code null} if it has none. */

@@ -186,23 +186,23 @@ class RestorerTest {
     assertFalse(hasReservedFiles(dest));
   }
 
+  /** Restores into {@code dest} with a source that fails from chunk 15 on. */
+  private void failAtChunk15(Path dest, Restorer.Builder restorer) throws IOException {
+    try (RecordingSource src =
+        new RecordingSource(
+            FileRangeSource.open(archive),
+            metadata.archive().chunks().get(15).offset(),
+            Duration.ZERO)) {
+      assertThrows(RestoreException.class, () -> restorer.build().restore(metadata, src, dest));
+    }
+  }
+
   @Test
   void afterARebootOnlyTheSyncedPointIsTrusted() throws IOException {
     Path dest = dir.resolve("dest");
     List<ChunkInfo> chunks = metadata.archive().chunks();
     // sync at the first boundary only: the durable point stays far behind the applied one
-    try (RecordingSource src =
-        new RecordingSource(
-            FileRangeSource.open(archive), chunks.get(15).offset(), Duration.ZERO)) {
-      assertThrows(
-          RestoreException.class,
-          () ->
-              Restorer.builder()
-                  .connections(2)
-                  .syncInterval(Duration.ofHours(1))
-                  .build()
-                  .restore(metadata, src, dest));
-    }
+    failAtChunk15(dest, Restorer.builder().connections(2).syncInterval(Duration.ofHours(1)));
     Path journal = dest.resolve(RestoreJournal.JOURNAL);
     com.fasterxml.jackson.databind.node.ObjectNode marker =
         (com.fasterxml.jackson.databind.node.ObjectNode) marker(dest);
@@ -228,22 +228,14 @@ class RestorerTest {
   @Test
   void restoredBytesTriggerSyncsWhateverTheInterval() throws IOException {
     Path dest = dir.resolve("dest-bytes");
-    List<ChunkInfo> chunks = metadata.archive().chunks();
     long chunkSize = metadata.archive().chunkSize();
     // no sync by time within the hour; one every 4 chunks of restored data; stops at chunk 15
-    try (RecordingSource src =
-        new RecordingSource(
-            FileRangeSource.open(archive), chunks.get(15).offset(), Duration.ZERO)) {
-      assertThrows(
-          RestoreException.class,
-          () ->
-              Restorer.builder()
-                  .connections(1)
-                  .syncInterval(Duration.ofHours(1))
-                  .syncBytes(4 * chunkSize)
-                  .build()
-                  .restore(metadata, src, dest));
-    }
+    failAtChunk15(
+        dest,
+        Restorer.builder()
+            .connections(1)
+            .syncInterval(Duration.ofHours(1))
+            .syncBytes(4 * chunkSize));
     JsonNode marker = marker(dest);
     int applied = marker.path("applied").path("nextChunk").asInt();
     int durable = marker.path("durable").path("nextChunk").asInt();
