@@ -295,7 +295,8 @@ public final class ArchiveWriter {
 
     /**
      * Sets a progress listener, called from the archive's output thread after each chunk is written
-     * with the tar bytes written so far and the exact tar size (known after listing the tree).
+     * with the tar bytes written so far and the exact tar size, or -1 for the chunks written while
+     * the tree is still being listed (the last report always carries the size).
      *
      * @param progress the listener
      * @return this builder

@@ -494,10 +494,9 @@ final class ChunkPipeline implements AutoCloseable {
         written += frame.compressedLength;
         writtenRaw += frame.rawLength;
         framePool.add(frame.compressed);
-        long total = expectedTotal.getAsLong();
-        if (total >= 0) { // known once the source is listed, long before the first chunk is out
-          progress.onProgress(writtenRaw, total);
-        }
+        // -1 while the source is still being listed (a big tree with small chunks); always known
+        // by the last chunk, which is planned only after the listing ended
+        progress.onProgress(writtenRaw, expectedTotal.getAsLong());
         // after the report: a listener sees each chunk written before a later one is planned
         inFlight.release();
       }

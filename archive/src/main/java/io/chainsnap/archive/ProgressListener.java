@@ -14,7 +14,8 @@ public interface ProgressListener {
    * Reports progress.
    *
    * @param done bytes processed so far (tar bytes for the writer, archive bytes for the reader)
-   * @param total bytes expected in all
+   * @param total bytes expected in all, or -1 while not yet known (the writer lists its source
+   *     while the first chunks compress; the total is known at the latest by the last report)
    */
   void onProgress(long done, long total);
 }

@@ -182,14 +182,65 @@ class ArchiveRoundTripTest {
             .progress((done, total) -> calls.add(new long[] {done, total}))
             .build()
             .write(source, new ByteArrayOutputStream());
-    assertTrue(calls.size() >= m.chunks().size());
+    assertEquals(m.chunks().size(), calls.size(), "one report per chunk written");
     long previous = 0;
+    boolean known = false;
     for (long[] c : calls) {
-      assertTrue(c[0] >= previous);
-      assertEquals(m.tarSize(), c[1]);
+      assertTrue(c[0] > previous);
+      // -1 only while the tree is still being listed; once known, the total never goes back
+      if (known || c[1] != -1) {
+        assertEquals(m.tarSize(), c[1]);
+        known = true;
+      }
       previous = c[0];
     }
     assertEquals(m.tarSize(), previous);
+    assertEquals(m.tarSize(), calls.get(calls.size() - 1)[1], "the last report has the total");
+  }
+
+  @Test
+  void writerReportsAnUnknownTotalWhileTheTreeIsStillBeingListed(@TempDir Path dir)
+      throws Exception {
+    // a/big.dat fills several chunks; the listing is then held at b/x (the filter runs on the
+    // listing thread) until the first chunk has been reported, so that report cannot know the total
+    Path tree = dir.resolve("tree");
+    Files.createDirectories(tree.resolve("a"));
+    Files.createDirectories(tree.resolve("b"));
+    byte[] big = new byte[20 * ArchiveFormat.MIN_CHUNK_SIZE];
+    new java.util.Random(7).nextBytes(big);
+    Files.write(tree.resolve("a/big.dat"), big);
+    Files.writeString(tree.resolve("b/x"), "x");
+    java.util.concurrent.CountDownLatch firstReport = new java.util.concurrent.CountDownLatch(1);
+    List<long[]> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    ArchiveManifest m =
+        ArchiveWriter.builder()
+            .chunkSize(4 * ArchiveFormat.MIN_CHUNK_SIZE)
+            .workers(2)
+            .filter(
+                rel -> {
+                  if (rel.equals("b/x")) {
+                    try {
+                      assertTrue(firstReport.await(30, java.util.concurrent.TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                  return true;
+                })
+            .progress(
+                (done, total) -> {
+                  calls.add(new long[] {done, total});
+                  firstReport.countDown();
+                })
+            .build()
+            .write(tree, dir.resolve("out.tar.zst"));
+    assertEquals(m.chunks().size(), calls.size());
+    assertEquals(-1, calls.get(0)[1], "the first chunk is out before the listing ended");
+    assertTrue(calls.get(0)[0] > 0);
+    assertEquals(m.tarSize(), calls.get(calls.size() - 1)[0]);
+    assertEquals(m.tarSize(), calls.get(calls.size() - 1)[1]);
+    ArchiveReader.create().extract(dir.resolve("out.tar.zst"), m, dir.resolve("back"));
+    TestTrees.assertSameTree(tree, dir.resolve("back"));
   }
 
   @Test

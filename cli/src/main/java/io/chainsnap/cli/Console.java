@@ -188,36 +188,44 @@ public final class Console {
         p.chunks());
   }
 
-  /** A plain tar-bytes progress printer (for {@code create}). */
+  /**
+   * A plain tar-bytes progress printer (for {@code create} and {@code verify}). A total of -1 (the
+   * source is still being listed) prints the bytes and rate without a percentage or ETA.
+   */
   public io.chainsnap.archive.ProgressListener tarProgress(String verb) {
     long started = System.nanoTime();
     long[] last = {started};
     boolean[] ended = {false};
     return (done, total) -> {
       long now = System.nanoTime();
-      boolean end = done >= total;
+      boolean end = total >= 0 && done >= total;
       if (ended[0] || (!terminal && !end && now - last[0] < LINE_INTERVAL_NANOS)) {
         return;
       }
       ended[0] = end;
       last[0] = now;
-      double seconds = (now - started) / 1e9;
-      double rate = seconds > 0 ? done / seconds : 0;
-      String eta =
-          rate > 0
-              ? Units.duration(java.time.Duration.ofSeconds((long) ((total - done) / rate)))
-              : "--:--";
-      progressLine(
-          String.format(
-              Locale.ROOT,
-              "%s %5.1f%%  %s of %s  %s  ETA %s",
-              verb,
-              total > 0 ? 100.0 * done / total : 100.0,
-              Units.bytes(done),
-              Units.bytes(total),
-              Units.rate(rate),
-              eta),
-          end);
+      progressLine(tarLine(verb, done, total, (now - started) / 1e9), end);
     };
+  }
+
+  static String tarLine(String verb, long done, long total, double seconds) {
+    double rate = seconds > 0 ? done / seconds : 0;
+    if (total < 0) {
+      return String.format(
+          Locale.ROOT, "%s   ...   %s  %s  (listing)", verb, Units.bytes(done), Units.rate(rate));
+    }
+    String eta =
+        rate > 0
+            ? Units.duration(java.time.Duration.ofSeconds((long) ((total - done) / rate)))
+            : "--:--";
+    return String.format(
+        Locale.ROOT,
+        "%s %5.1f%%  %s of %s  %s  ETA %s",
+        verb,
+        total > 0 ? 100.0 * done / total : 100.0,
+        Units.bytes(done),
+        Units.bytes(total),
+        Units.rate(rate),
+        eta);
   }
 }

@@ -473,7 +473,10 @@ public class SnapshotService {
 
     @Override
     public void onProgress(long done, long total) {
-      int decile = total <= 0 ? 0 : (int) (done * 10 / total);
+      if (total < 0) {
+        return; // the data dir is still being listed; deciles start once its size is known
+      }
+      int decile = total == 0 ? 0 : (int) (done * 10 / total);
       if (decile != lastDecile) {
         lastDecile = decile;
         LOG.infof("archiving %s: %d%% (%d of %d bytes)", target, decile * 10, done, total);
