@@ -497,7 +497,7 @@ final class ChunkPipeline implements AutoCloseable {
         // -1 while the source is still being listed (a big tree with small chunks); always known
         // by the last chunk, which is planned only after the listing ended
         progress.onProgress(writtenRaw, expectedTotal.getAsLong());
-        // after the report: a listener sees each chunk written before a later one is planned
+        // after the report: a listener sees chunk i written before chunk i + maxInFlight is planned
         inFlight.release();
       }
     } catch (ExecutionException e) {

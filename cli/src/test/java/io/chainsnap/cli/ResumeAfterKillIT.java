@@ -12,6 +12,7 @@ import io.chainsnap.testsupport.StaticFileServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -147,6 +148,8 @@ class ResumeAfterKillIT {
     assertTrue(next >= n / 4 && next < n, "killed at chunk " + next + " of " + n);
     long resumeAt = snapshot.archive().chunks().get(next).offset();
 
+    // a range request the killed run sent just before SIGKILL may still be served and logged
+    server.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(30));
     server.clearRequests();
     Process second =
         Cli.start(dir.resolve("second.out"), dir.resolve("second.err"), restoreArgs(dest));
@@ -217,6 +220,8 @@ class ResumeAfterKillIT {
         stored.add(snapshot.archive().chunks().get(i).offset());
       }
     }
+    // a range request the killed run sent just before SIGKILL may still be served and logged
+    server.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(30));
     server.clearRequests();
     Cli.Result r = Cli.run(args).expect(0);
     assertTrue(r.out().contains("downloaded slow-1"), r.out());

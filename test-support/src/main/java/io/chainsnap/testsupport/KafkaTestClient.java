@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -72,20 +73,34 @@ public final class KafkaTestClient {
   }
 
   /**
-   * Every record currently on {@code topic} (reads until {@code quiet} passes with nothing new).
+   * Every record on {@code topic}: reads every partition from the beginning (assigned, no group to
+   * join) until it has reached the end offsets taken at the start and then {@code quiet} has passed
+   * with nothing new. A topic that does not exist yet counts as empty.
    */
   public List<ConsumerRecord<String, String>> readAll(String topic, Duration quiet) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     List<ConsumerRecord<String, String>> all = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      if (partitions.isEmpty()) {
+        return all;
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       long quietSince = System.nanoTime();
-      while (System.nanoTime() - quietSince < quiet.toNanos()) {
+      while (!reached(consumer, end) || System.nanoTime() - quietSince < quiet.toNanos()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end offsets " + end);
+        }
         var records = consumer.poll(Duration.ofMillis(300));
         if (!records.isEmpty()) {
           records.forEach(all::add);
@@ -94,6 +109,16 @@ public final class KafkaTestClient {
       }
     }
     return all;
+  }
+
+  private static boolean reached(
+      KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A header's value as text, or null. */

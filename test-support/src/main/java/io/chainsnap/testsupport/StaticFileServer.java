@@ -42,6 +42,10 @@ public final class StaticFileServer implements AutoCloseable {
   private final Path root;
   private final long bytesPerSecond;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong lastActivity =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
   private long throttleNext;
 
   public StaticFileServer(Path root) {
@@ -77,6 +81,33 @@ public final class StaticFileServer implements AutoCloseable {
     requests.clear();
   }
 
+  /**
+   * Waits until no exchange has been in progress for {@code quiet}: after a client is killed, a
+   * request it sent just before may still reach a handler and be logged. Call before {@link
+   * #clearRequests()} when the next requests must all come from another client.
+   *
+   * @throws IllegalStateException if the server is not quiet within {@code atMost}
+   */
+  public void awaitQuiet(java.time.Duration quiet, java.time.Duration atMost) {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (true) {
+      long lastSeen = lastActivity.get();
+      if (inFlight.get() == 0 && System.nanoTime() - lastSeen >= quiet.toNanos()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            inFlight.get() + " exchanges still in progress after " + atMost);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
   /** Waits until sending {@code n} more bytes keeps within the cap. */
   private void throttle(int n) throws IOException {
     if (bytesPerSecond <= 0) {
@@ -100,6 +131,17 @@ public final class StaticFileServer implements AutoCloseable {
   }
 
   private void serve(HttpExchange exchange) throws IOException {
+    inFlight.incrementAndGet();
+    lastActivity.set(System.nanoTime());
+    try {
+      respond(exchange);
+    } finally {
+      lastActivity.set(System.nanoTime());
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void respond(HttpExchange exchange) throws IOException {
     try (exchange) {
       Path file =
           root.resolve(exchange.getRequestURI().getPath().substring("/files/".length()))

@@ -27,6 +27,8 @@ final class Meter implements AutoCloseable {
   private final AtomicInteger chunksDone;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
   private final ScheduledExecutorService timer;
+  private final Object reportLock = new Object();
+  private boolean closed; // guarded by reportLock
 
   Meter(
       long archiveBytes,
@@ -67,7 +69,19 @@ final class Meter implements AutoCloseable {
     return fetched.sum();
   }
 
+  /**
+   * Delivers one report. Timer reports and the final one are serialized, and none follows the final
+   * one: a timer report that took its snapshot before the last chunk must not arrive after it.
+   */
   private void report() {
+    synchronized (reportLock) {
+      if (!closed) {
+        deliver();
+      }
+    }
+  }
+
+  private void deliver() {
     try {
       listener.progress(snapshot());
     } catch (RuntimeException e) {
@@ -109,6 +123,11 @@ final class Meter implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    report();
+    synchronized (reportLock) {
+      if (!closed) {
+        closed = true;
+        deliver();
+      }
+    }
   }
 }
