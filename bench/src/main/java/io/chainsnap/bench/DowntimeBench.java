@@ -50,7 +50,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... io.chainsnap.bench.DowntimeBench --work DIR [--snapshots 3] [--padding 1G]
- *     [--blocks 300] [--chunk-size 16M] [--strategies stop,pause-checkpoint] [--keep]
+ *     [--blocks 300] [--chunk-size 64M] [--strategies stop,pause-checkpoint] [--keep]
  * </pre>
  *
  * Prints one line per snapshot, a summary, and a line starting with {@code RESULT}. Exits 1 on a
@@ -101,7 +101,7 @@ public final class DowntimeBench {
     int snapshots = 3;
     long padding = 1L << 30;
     int blocks = 300;
-    long chunkSize = 16L << 20;
+    long chunkSize = 64L << 20; // the snapshotter's default
     boolean keep = false;
     List<String> strategies = List.of("stop", "pause-checkpoint");
     for (int i = 0; i < args.length; i++) {
@@ -147,14 +147,15 @@ public final class DowntimeBench {
     long padded = pad(node.daemon().config().chainDir());
     System.out.printf(
         "setup: kafka %s, litecoind pid %d at height %d, data dir %s: %d bytes (%d of padding)"
-            + " in %.1f s%n",
+            + " in %.1f s; snapshotter chunk size %d MiB%n",
         kafka.bootstrapServers(),
         node.daemon().pid().orElse(-1L),
         node.height(),
         node.dataDir(),
         treeSize(node.dataDir()),
         padded,
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9,
+        chunkSize >> 20);
     List<Sample> samples = new ArrayList<>();
     for (String strategy : strategies) {
       startAgent(strategy);
