@@ -18,7 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -207,11 +211,11 @@ class ArchiveRoundTripTest {
     Files.createDirectories(tree.resolve("a"));
     Files.createDirectories(tree.resolve("b"));
     byte[] big = new byte[20 * ArchiveFormat.MIN_CHUNK_SIZE];
-    new java.util.Random(7).nextBytes(big);
+    new Random(7).nextBytes(big);
     Files.write(tree.resolve("a/big.dat"), big);
     Files.writeString(tree.resolve("b/x"), "x");
-    java.util.concurrent.CountDownLatch firstReport = new java.util.concurrent.CountDownLatch(1);
-    List<long[]> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch firstReport = new CountDownLatch(1);
+    List<long[]> calls = Collections.synchronizedList(new ArrayList<>());
     ArchiveManifest m =
         ArchiveWriter.builder()
             .chunkSize(4 * ArchiveFormat.MIN_CHUNK_SIZE)
@@ -220,7 +224,7 @@ class ArchiveRoundTripTest {
                 rel -> {
                   if (rel.equals("b/x")) {
                     try {
-                      assertTrue(firstReport.await(30, java.util.concurrent.TimeUnit.SECONDS));
+                      assertTrue(firstReport.await(30, TimeUnit.SECONDS));
                     } catch (InterruptedException e) {
                       Thread.currentThread().interrupt();
                     }
@@ -287,7 +291,7 @@ class ArchiveRoundTripTest {
 
   @Test
   void readerAcceptsATarWrittenByCommonsCompress() throws IOException {
-    byte[] data = TestTrees.text(new java.util.Random(1), 50_000);
+    byte[] data = TestTrees.text(new Random(1), 50_000);
     byte[] tar =
         TestArchives.tar(
             t -> {

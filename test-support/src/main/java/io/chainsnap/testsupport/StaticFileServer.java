@@ -10,10 +10,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,10 +45,8 @@ public final class StaticFileServer implements AutoCloseable {
   private final Path root;
   private final long bytesPerSecond;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger inFlight =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong lastActivity =
-      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
   private long throttleNext;
 
   public StaticFileServer(Path root) {
@@ -88,7 +89,7 @@ public final class StaticFileServer implements AutoCloseable {
    *
    * @throws IllegalStateException if the server is not quiet within {@code atMost}
    */
-  public void awaitQuiet(java.time.Duration quiet, java.time.Duration atMost) {
+  public void awaitQuiet(Duration quiet, Duration atMost) {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (true) {
       long lastSeen = lastActivity.get();
@@ -99,12 +100,7 @@ public final class StaticFileServer implements AutoCloseable {
         throw new IllegalStateException(
             inFlight.get() + " exchanges still in progress after " + atMost);
       }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
+      Components.sleep(20);
     }
   }
 

@@ -69,23 +69,26 @@ final class Meter implements AutoCloseable {
     return fetched.sum();
   }
 
-  /**
-   * Delivers one report. Timer reports and the final one are serialized, and none follows the final
-   * one: a timer report that took its snapshot before the last chunk must not arrive after it.
-   */
+  /** A timer report. */
   private void report() {
-    synchronized (reportLock) {
-      if (!closed) {
-        deliver();
-      }
-    }
+    report(false);
   }
 
-  private void deliver() {
-    try {
-      listener.progress(snapshot());
-    } catch (RuntimeException e) {
-      // a listener must not break the run
+  /**
+   * Delivers one report unless the final one was delivered. Reports are serialized, so a timer
+   * report that took its snapshot before the last chunk cannot arrive after the final one.
+   */
+  private void report(boolean last) {
+    synchronized (reportLock) {
+      if (closed) {
+        return;
+      }
+      closed = last;
+      try {
+        listener.progress(snapshot());
+      } catch (RuntimeException e) {
+        // a listener must not break the run
+      }
     }
   }
 
@@ -123,11 +126,6 @@ final class Meter implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    synchronized (reportLock) {
-      if (!closed) {
-        closed = true;
-        deliver();
-      }
-    }
+    report(true);
   }
 }
