@@ -2,10 +2,12 @@
 # chainsnap benchmarks: create and restore against the standard tools, peak RSS scaling, node
 # downtime. See bench/README.md. Exits non-zero only on a broken run, never on a slow one.
 #
-#   bench/run.sh [archive|downtime|all] [options]
+#   bench/run.sh [archive|params|downtime|all] [options]
 #     archive (default)  create + restore at --size, baseline and candidate alternated --reps times
+#     params             zstd -3 vs zstd -3 with chainsnap's default parameters, one thread: CPU and
+#                        size on the corpus, a litecoind chain of signed transactions, and the JDK
 #     downtime           node downtime per snapshot, quiesce=stop vs pause-checkpoint (Java main)
-#     all                archive, then --rss-scaling, then downtime
+#     all                archive, params, then --rss-scaling, then downtime
 #   options:
 #     --size SIZE        corpus size (default 2G; K/M/G suffixes are binary)
 #     --reps N           timed repetitions per variant (default 3)
@@ -19,6 +21,7 @@
 #                        caches are dropped and the served archive read back in: see bench/README.md)
 #     --keep             keep the work directory (archives, restored trees)
 #     --snapshots N      downtime: snapshots per strategy (default 3)
+#     --txs N            params: transactions in the litecoind chain (default 40000, ~5 min once)
 #
 # Run Maven and this script under the shared lock on shared machines:
 #   flock /tmp/chainsnap-mvn.lock bench/run.sh
@@ -40,12 +43,13 @@ COLD=0
 RESTORE_FRESH=1
 KEEP=0
 SNAPSHOTS=3
+TXS=40000
 SIZE_SET=0
 REPS_SET=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    archive|downtime|all) MODE="$1" ;;
+    archive|params|downtime|all) MODE="$1" ;;
     --size) SIZE="$2"; SIZE_SET=1; shift ;;
     --reps) REPS="$2"; REPS_SET=1; shift ;;
     --quick) QUICK=1 ;;
@@ -57,7 +61,8 @@ while [ $# -gt 0 ]; do
     --restore-warm) RESTORE_FRESH=0 ;;
     --keep) KEEP=1 ;;
     --snapshots) SNAPSHOTS="$2"; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --txs) TXS="$2"; shift ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
@@ -205,8 +210,9 @@ note() { printf '%s\t%s\n' "$1" "$2" >>"$NOTES"; }
 # --- create -------------------------------------------------------------------------------------
 # the candidate is the operators' command, as they run it (bin/chainsnap -> cli/target/chainsnap.jar)
 CLI="${CHAINSNAP_CLI:-$ROOT/bin/chainsnap}"
-ours_create() { # src out
-  "$CLI" create --source "$1" --out "$2" --quiet
+ours_create() { # src out [extra]
+  local src="$1" out="$2"; shift 2
+  "$CLI" create --source "$src" --out "$out" --quiet "$@"
 }
 ours_restore() { # manifest-url dest [extra]
   local url="$1" dest="$2"; shift 2
@@ -229,12 +235,15 @@ create_variant() { # variant rep
     tar-zstd+sync) run_timed create tar-zstd+sync "$2" -- bash -c 'set -o pipefail; baseline_create_sync "$1" "$2"' _ "$CORPUS" "$out/base.tar.zst" ;;
     tar-zstd+sha256) run_timed create tar-zstd+sha256 "$2" -- bash -c 'set -o pipefail; baseline_create_sha "$1" "$2"' _ "$CORPUS" "$out/base.tar.zst" ;;
     chainsnap) run_timed create chainsnap "$2" -- bash -c 'ours_create "$1" "$2"' _ "$CORPUS" "$out/ours" ;;
+    # the same with plain level 3 instead of the default parameters: what the parameters buy
+    chainsnap-level3) run_timed create chainsnap-level3 "$2" -- bash -c 'ours_create "$1" "$2" --level 3' _ "$CORPUS" "$out/ours" ;;
   esac
   if [ "$2" = 0 ]; then
     # sizes and a correctness check once per variant
     case "$1" in
       tar-zstd) note base_compressed "$(stat -c %s "$out/base.tar.zst")"
         zstd -q -t "$out/base.tar.zst" || die "baseline archive does not decompress" ;;
+      chainsnap-level3) note level3_compressed "$(stat -c %s "$out/ours/snapshot.tar.zst")" ;;
       chainsnap)
         note ours_compressed "$(stat -c %s "$out/ours/snapshot.tar.zst")"
         python3 - "$out/ours/snapshot.json" >>"$NOTES" <<'EOF'
@@ -254,13 +263,13 @@ EOF
 
 bench_create() {
   log ""
-  log "== create: chainsnap vs tar -cf - | zstd -T0 -3 (also + sync, + sha256sum) ($REPS reps after a warm-up) =="
+  log "== create: chainsnap vs tar -cf - | zstd -T0 -3 (also + sync, + sha256sum; chainsnap --level 3) ($REPS reps after a warm-up) =="
   log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   # warm-up: page cache and disk, and each variant once (sizes, validity)
   tar -C "$CORPUS" -cf - . | cat >/dev/null
-  for v in tar-zstd tar-zstd+sync tar-zstd+sha256 chainsnap; do create_variant "$v" 0; done
+  for v in tar-zstd tar-zstd+sync tar-zstd+sha256 chainsnap-level3 chainsnap; do create_variant "$v" 0; done
   for ((r = 1; r <= REPS; r++)); do
-    if ((r % 2)); then order="tar-zstd chainsnap tar-zstd+sync tar-zstd+sha256"; else order="tar-zstd+sha256 chainsnap tar-zstd+sync tar-zstd"; fi
+    if ((r % 2)); then order="tar-zstd chainsnap tar-zstd+sync chainsnap-level3 tar-zstd+sha256"; else order="tar-zstd+sha256 chainsnap-level3 chainsnap tar-zstd+sync tar-zstd"; fi
     for v in $order; do create_variant "$v" "$r"; done
   done
   log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -396,6 +405,63 @@ bench_downtime() {
   grep -q '^RESULT' "$WORK/downtime.txt" || die "downtime bench printed no result"
 }
 
+# --- zstd parameters ----------------------------------------------------------------------------
+# What chainsnap's default parameters (ZstdSettings.DEFAULT) do against plain level 3, with the
+# public zstd CLI (which takes the same --zstd= parameters), one thread, on three tar files: the
+# corpus, a real litecoind chain (bench/txchain.py) and, as data that is not a chain, the JDK.
+ZSTD_PARAMS="strategy=1,hashLog=18,minMatch=6"
+TXCHAIN=""
+ensure_txchain() {
+  local dir="$STATE/txchain-$TXS-v1" litecoind port
+  if [ -f "$dir.complete" ] && [ -d "$dir/regtest/blocks" ]; then
+    log "txchain: reusing $dir ($(cat "$dir.complete"))"
+    TXCHAIN="$dir/regtest"; return
+  fi
+  litecoind="$(command -v litecoind || true)"
+  [ -x /usr/lib/litecoin/litecoind ] && litecoind=/usr/lib/litecoin/litecoind
+  if [ -z "$litecoind" ]; then
+    log "txchain: no litecoind (Debian package litecoind): the chain data set is left out"; return
+  fi
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  rm -rf "$dir" "$dir.complete"; mkdir -p "$dir"
+  log "txchain: generating $TXS signed transactions with $litecoind into $dir (a few minutes, once)"
+  python3 "$BENCH_DIR/txchain.py" --litecoind "$litecoind" --datadir "$dir" --txs "$TXS" --port "$port" \
+    | tee "$dir.complete.tmp" || die "txchain generation failed"
+  mv "$dir.complete.tmp" "$dir.complete"
+  TXCHAIN="$dir/regtest"
+}
+
+bench_params() {
+  log ""
+  log "== zstd parameters: zstd -T1 -3 vs zstd -T1 -3 --zstd=$ZSTD_PARAMS ($REPS reps after a warm-up) =="
+  local sets=(corpus) java_home
+  tar -C "$CORPUS" -cf "$WORK/corpus.tar" .
+  if [ -n "$TXCHAIN" ]; then
+    tar -C "$TXCHAIN" -cf "$WORK/txchain.tar" blocks chainstate indexes; sets+=(txchain)
+  fi
+  java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  tar -C "$java_home" -cf "$WORK/jdk.tar" . 2>/dev/null && sets+=(jdk)
+  local set r v
+  for set in "${sets[@]}"; do
+    note "params_tar_$set" "$(stat -c %s "$WORK/$set.tar")"
+    for ((r = 0; r <= REPS; r++)); do
+      if ((r % 2)); then order="zstd-3 zstd-3-params"; else order="zstd-3-params zstd-3"; fi
+      for v in $order; do
+        if [ "$v" = zstd-3 ]; then
+          run_timed "params-$set" "$v" "$r" -- zstd -q -T1 -3 -f "$WORK/$set.tar" -o "$WORK/$set.zst"
+        else
+          run_timed "params-$set" "$v" "$r" -- zstd -q -T1 -3 --zstd="$ZSTD_PARAMS" -f "$WORK/$set.tar" -o "$WORK/$set.zst"
+        fi
+        if [ "$r" = 0 ]; then
+          zstd -q -t "$WORK/$set.zst" || die "$set.zst does not decompress"
+          note "params_size_${set}_$v" "$(stat -c %s "$WORK/$set.zst")"
+        fi
+      done
+    done
+    rm -f "$WORK/$set.tar" "$WORK/$set.zst"
+  done
+}
+
 # --- main ---------------------------------------------------------------------------------------
 cleanup() {
   stop_server
@@ -435,6 +501,11 @@ case "$MODE" in
     bench_create
     bench_restore
     summarize ;;
+  params)
+    ensure_corpus "$SIZE"
+    ensure_txchain
+    bench_params
+    summarize --params ;;
   downtime)
     bench_downtime ;;
   all)
@@ -442,6 +513,9 @@ case "$MODE" in
     bench_create
     bench_restore
     summarize
+    ensure_txchain
+    bench_params
+    summarize --params
     bench_rss_scaling
     summarize --scaling "$SCALING_SIZES"
     bench_downtime ;;

@@ -1,6 +1,7 @@
 package io.chainsnap.archive;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.github.luben.zstd.Zstd;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -19,6 +20,9 @@ import java.util.regex.Pattern;
  * @param sha256 lowercase hex SHA-256 of the whole {@code snapshot.tar.zst}
  * @param compression {@value ArchiveFormat#COMPRESSION}
  * @param level zstd level the writer used (informational)
+ * @param zstdParameters advanced zstd parameters the writer applied on top of the level, as {@link
+ *     ZstdSettings#parameters()} writes them (informational; empty for none, omitted from JSON
+ *     then)
  * @param chunks the chunk index, in order
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -32,13 +36,44 @@ public record ArchiveManifest(
     String sha256,
     String compression,
     int level,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) String zstdParameters,
     List<ChunkInfo> chunks) {
 
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
-  /** Canonical constructor; copies the chunk list (a null list becomes empty). */
+  /**
+   * Canonical constructor; copies the chunk list (a null list becomes empty, so does a null {@code
+   * zstdParameters}).
+   */
   public ArchiveManifest {
+    zstdParameters = zstdParameters == null ? "" : zstdParameters;
     chunks = chunks == null ? List.of() : List.copyOf(chunks);
+  }
+
+  /** A manifest written with a plain zstd level (no advanced parameter). */
+  public ArchiveManifest(
+      int formatVersion,
+      int chunkSize,
+      long tarSize,
+      long contentSize,
+      long fileCount,
+      long compressedSize,
+      String sha256,
+      String compression,
+      int level,
+      List<ChunkInfo> chunks) {
+    this(
+        formatVersion,
+        chunkSize,
+        tarSize,
+        contentSize,
+        fileCount,
+        compressedSize,
+        sha256,
+        compression,
+        level,
+        "",
+        chunks);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.chainsnap.archive;
 
-import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -36,7 +35,7 @@ public final class ArchiveWriter {
   public static final String DIRECT_IO_PROPERTY = "chainsnap.archive.direct-io";
 
   private final int chunkSize;
-  private final int level;
+  private final ZstdSettings zstd;
   private final int workers;
   private final Predicate<String> filter;
   private final ProgressListener progress;
@@ -44,14 +43,17 @@ public final class ArchiveWriter {
 
   private ArchiveWriter(Builder b) {
     this.chunkSize = b.chunkSize;
-    this.level = b.level;
+    this.zstd = b.zstd;
     this.workers = b.workers;
     this.filter = b.filter;
     this.progress = b.progress;
     this.directIo = b.directIo;
   }
 
-  /** Returns a builder with the defaults: 64 MiB chunks, level 3, one worker per processor. */
+  /**
+   * Returns a builder with the defaults: 64 MiB chunks, {@link ZstdSettings#DEFAULT}, one worker
+   * per processor.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -61,9 +63,9 @@ public final class ArchiveWriter {
     return chunkSize;
   }
 
-  /** zstd compression level. */
-  public int level() {
-    return level;
+  /** zstd level and parameters. */
+  public ZstdSettings zstd() {
+    return zstd;
   }
 
   /** Number of compression threads. */
@@ -77,8 +79,8 @@ public final class ArchiveWriter {
    * read buffer per worker (no uncompressed chunk is held: workers read file data in small pieces
    * straight into their zstd stream), plus the archive file's 4 MiB direct-I/O staging buffer.
    * Independent of the size of the data. Each worker's zstd stream also holds a few MiB of native
-   * memory (window and match tables at level 3), outside this figure and outside the JVM's
-   * direct-memory limit.
+   * memory (window and match tables), outside this figure and outside the JVM's direct-memory
+   * limit.
    */
   public long maxBufferBytes() {
     return ChunkPipeline.maxBufferBytes(chunkSize, workers) + ArchiveFileOutput.maxBufferBytes();
@@ -168,7 +170,7 @@ public final class ArchiveWriter {
     ChunkPipeline.Result result;
     try (tree;
         ChunkPipeline pipeline =
-            new ChunkPipeline(out, chunkSize, level, workers, progress, tree::tarSizeIfKnown)) {
+            new ChunkPipeline(out, chunkSize, zstd, workers, progress, tree::tarSizeIfKnown)) {
       for (SourceTree.Entry entry = tree.next(); entry != null; entry = tree.next()) {
         byte[] header = entry.header();
         pipeline.write(header, 0, header.length);
@@ -197,7 +199,8 @@ public final class ArchiveWriter {
             result.compressedSize(),
             result.sha256(),
             ArchiveFormat.COMPRESSION,
-            level,
+            zstd.level(),
+            zstd.parameters(),
             result.chunks());
     double seconds = (System.nanoTime() - started) / 1e9;
     LOG.debugf(
@@ -215,7 +218,7 @@ public final class ArchiveWriter {
   /** Builder of {@link ArchiveWriter}. */
   public static final class Builder {
     private int chunkSize = ArchiveFormat.DEFAULT_CHUNK_SIZE;
-    private int level = ArchiveFormat.DEFAULT_LEVEL;
+    private ZstdSettings zstd = ZstdSettings.DEFAULT;
     private int workers = Runtime.getRuntime().availableProcessors();
     private Predicate<String> filter = path -> true;
     private ProgressListener progress = ProgressListener.NONE;
@@ -246,22 +249,24 @@ public final class ArchiveWriter {
     }
 
     /**
-     * Sets the zstd level (default 3).
+     * Sets a plain zstd level, without the default's parameters (shorthand for {@code
+     * zstd(ZstdSettings.level(level))}).
      *
      * @param level a zstd level, negative levels are the fast ones
      * @return this builder
      */
     public Builder level(int level) {
-      if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
-        throw new IllegalArgumentException(
-            "level must be in ["
-                + Zstd.minCompressionLevel()
-                + ", "
-                + Zstd.maxCompressionLevel()
-                + "], got "
-                + level);
-      }
-      this.level = level;
+      return zstd(ZstdSettings.level(level));
+    }
+
+    /**
+     * Sets the zstd level and parameters (default {@link ZstdSettings#DEFAULT}).
+     *
+     * @param zstd the settings
+     * @return this builder
+     */
+    public Builder zstd(ZstdSettings zstd) {
+      this.zstd = Objects.requireNonNull(zstd, "zstd");
       return this;
     }
 

@@ -118,7 +118,7 @@ final class ChunkPipeline implements AutoCloseable {
 
   private final WritableByteChannel out;
   private final int chunkSize;
-  private final int level;
+  private final ZstdSettings zstd;
   private final int frameBound;
   private final ProgressListener progress;
   private final LongSupplier expectedTotal;
@@ -149,13 +149,13 @@ final class ChunkPipeline implements AutoCloseable {
   ChunkPipeline(
       WritableByteChannel out,
       int chunkSize,
-      int level,
+      ZstdSettings zstd,
       int workers,
       ProgressListener progress,
       LongSupplier expectedTotal) {
     this.out = out;
     this.chunkSize = chunkSize;
-    this.level = level;
+    this.zstd = zstd;
     this.frameBound = Math.toIntExact(Zstd.compressBound(chunkSize));
     this.progress = progress;
     this.expectedTotal = expectedTotal;
@@ -347,7 +347,7 @@ final class ChunkPipeline implements AutoCloseable {
     try {
       ZstdCompressCtx ctx = w.ctx;
       ctx.reset(); // a fresh frame: session and parameters
-      ctx.setLevel(level);
+      zstd.applyTo(ctx);
       ctx.setChecksum(true);
       ctx.setContentSize(true);
       ctx.setPledgedSrcSize(frame.rawLength);

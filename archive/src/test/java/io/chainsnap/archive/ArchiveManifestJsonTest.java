@@ -39,6 +39,21 @@ class ArchiveManifestJsonTest {
   }
 
   @Test
+  void zstdParametersAreWrittenWhenSetAndReadAsEmptyWhenAbsent() {
+    String plain = ArchiveManifestJson.toJson(sample());
+    assertFalse(plain.contains("zstdParameters"), "a plain level writes no field: " + plain);
+    assertEquals("", ArchiveManifestJson.fromJson(plain).zstdParameters());
+
+    ObjectNode tree = (ObjectNode) ArchiveManifestJson.toTree(sample());
+    tree.put("zstdParameters", "strategy=1,hashLog=18");
+    ArchiveManifest tuned = ArchiveManifestJson.fromTree(tree);
+    assertEquals("strategy=1,hashLog=18", tuned.zstdParameters());
+    String json = ArchiveManifestJson.toJson(tuned);
+    assertTrue(json.contains("\"zstdParameters\" : \"strategy=1,hashLog=18\""), json);
+    assertEquals(tuned, ArchiveManifestJson.fromJson(json));
+  }
+
+  @Test
   void nestsAsAPlainObjectAndIgnoresUnknownFields() throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode snapshot = mapper.createObjectNode();

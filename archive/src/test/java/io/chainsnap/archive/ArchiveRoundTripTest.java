@@ -81,6 +81,7 @@ class ArchiveRoundTripTest {
     assertEquals(1, manifest.formatVersion());
     assertEquals("zstd", manifest.compression());
     assertEquals(3, manifest.level());
+    assertEquals("strategy=1,hashLog=18,minMatch=6", manifest.zstdParameters());
     assertEquals(CHUNK, manifest.chunkSize());
     assertEquals(files.size(), manifest.fileCount());
     assertEquals(content, manifest.contentSize());

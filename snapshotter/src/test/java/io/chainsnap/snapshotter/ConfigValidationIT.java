@@ -92,6 +92,14 @@ class ConfigValidationIT {
   }
 
   @Test
+  void zstdParametersZstdWouldRefuseAreRefusedAtStartUp() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.archive.zstd-parameters", "hashLog=99");
+    assertRefused(props, "snapshotter.archive.zstd-parameters");
+    assertRefused(props, "hashLog must be in [6, 30], got 99");
+  }
+
+  @Test
   void badQuiesceIsNamed() {
     Map<String, String> props = valid();
     props.put("snapshotter.targets.ltc.quiesce", "freeze-everything");

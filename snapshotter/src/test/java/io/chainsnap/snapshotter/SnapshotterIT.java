@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chainsnap.archive.ArchiveManifest;
+import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.archive.ZstdSettings;
 import io.chainsnap.events.CloudEventAttributes;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
@@ -152,6 +155,11 @@ class SnapshotterIT {
                 MessageDigest.getInstance("SHA-256")
                     .digest(manifest.body().getBytes(StandardCharsets.UTF_8))));
     assertTrue(manifest.body().contains("\"height\" : " + height), manifest.body());
+    // how it was compressed: the default settings, none configured here
+    ArchiveManifest archived =
+        SnapshotMetadata.read(manifest.body().getBytes(StandardCharsets.UTF_8)).archive();
+    assertEquals(ZstdSettings.DEFAULT.level(), archived.level());
+    assertEquals(ZstdSettings.DEFAULT.parameters(), archived.zstdParameters());
   }
 
   @Test

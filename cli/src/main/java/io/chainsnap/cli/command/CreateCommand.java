@@ -6,6 +6,7 @@ import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.archive.ChunkInfo;
 import io.chainsnap.archive.FileTrees;
 import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.archive.ZstdSettings;
 import io.chainsnap.archive.restore.Units;
 import io.chainsnap.cli.ChainsnapCommand;
 import io.chainsnap.cli.CliException;
@@ -81,9 +82,20 @@ public final class CreateCommand implements Callable<Integer> {
   @Option(
       names = "--level",
       paramLabel = "N",
-      defaultValue = "3",
-      description = "zstd level (default ${DEFAULT-VALUE}).")
-  int level;
+      description =
+          "zstd level. Alone, a plain level without the default parameters; with --zstd, the level"
+              + " they apply on top of (default 3).")
+  Integer level;
+
+  @Option(
+      names = "--zstd",
+      paramLabel = "PARAMS",
+      description =
+          "zstd parameters over the level, as zstd's --zstd= takes them, e.g."
+              + " 'strategy=2,hashLog=17' ('none': plain level). Default without --level: "
+              + ZstdSettings.DEFAULT_PARAMETERS
+              + " (smaller and faster than plain level 3 on chain data).")
+  String zstd;
 
   @Option(
       names = "--workers",
@@ -179,20 +191,20 @@ public final class CreateCommand implements Callable<Integer> {
       throw new CliException(
           ExitCodes.DESTINATION, out + " already holds a snapshot; --force to replace it");
     }
-    ArchiveWriter.Builder b =
-        ArchiveWriter.builder()
-            .chunkSize(chunk)
-            .level(level)
-            .filter(filter(excludes))
-            .progress(root.console().tarProgress("archiving"));
-    if (workers != null) {
-      if (workers < 1) {
-        throw CliException.usage("--workers must be at least 1");
-      }
-      b.workers(workers);
+    if (workers != null && workers < 1) {
+      throw CliException.usage("--workers must be at least 1");
     }
     ArchiveWriter writer;
     try {
+      ArchiveWriter.Builder b =
+          ArchiveWriter.builder()
+              .chunkSize(chunk)
+              .zstd(ZstdSettings.resolve(level, zstd))
+              .filter(filter(excludes))
+              .progress(root.console().tarProgress("archiving"));
+      if (workers != null) {
+        b.workers(workers);
+      }
       writer = b.build();
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());

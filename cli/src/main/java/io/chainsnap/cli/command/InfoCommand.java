@@ -83,13 +83,14 @@ public final class InfoCommand extends BaseCommand {
         "archive",
         String.format(
             Locale.ROOT,
-            "%s to download, %s on disk (%d files), %d chunks of %s, zstd level %d, format %d",
+            "%s to download, %s on disk (%d files), %d chunks of %s, zstd level %d%s, format %d",
             Units.bytes(a.compressedSize()),
             Units.bytes(a.contentSize()),
             a.fileCount(),
             a.chunks().size(),
             Units.bytes(a.chunkSize()),
             a.level(),
+            a.zstdParameters().isEmpty() ? "" : " with " + a.zstdParameters(),
             a.formatVersion()));
     line("sha256", a.sha256());
     if (entry != null) {

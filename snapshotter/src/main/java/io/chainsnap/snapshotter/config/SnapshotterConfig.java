@@ -75,9 +75,18 @@ public interface SnapshotterConfig {
     @WithDefault("67108864")
     int chunkSize();
 
-    /** zstd level. */
-    @WithDefault("3")
-    int level();
+    /**
+     * zstd level. Alone, a plain level (without the default parameters); with {@link
+     * #zstdParameters()}, the level they apply on top of. Default 3.
+     */
+    Optional<Integer> level();
+
+    /**
+     * zstd parameters over the level, as {@code zstd --zstd=} takes them ({@code none}: the plain
+     * level). Default when no level is set either: {@code strategy=1,hashLog=18,minMatch=6} ({@code
+     * ZstdSettings.DEFAULT}).
+     */
+    Optional<String> zstdParameters();
 
     /** Compression threads; 0 means all cores. */
     @WithDefault("0")

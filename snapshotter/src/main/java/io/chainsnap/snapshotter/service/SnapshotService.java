@@ -313,7 +313,7 @@ public class SnapshotService {
     ArchiveWriter writer =
         ArchiveWriter.builder()
             .chunkSize(settings.chunkSize())
-            .level(settings.level())
+            .zstd(Targets.zstd(settings))
             .workers(
                 settings.workers() > 0
                     ? settings.workers()

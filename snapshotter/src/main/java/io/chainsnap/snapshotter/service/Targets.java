@@ -1,6 +1,7 @@
 package io.chainsnap.snapshotter.service;
 
 import io.chainsnap.archive.ArchiveWriter;
+import io.chainsnap.archive.ZstdSettings;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.ChainAdapter;
 import io.chainsnap.chain.ChainAdapters;
@@ -44,6 +45,7 @@ public class Targets {
           "no target configured: set snapshotter.targets.<name>.chain and the rest");
     }
     checkHeap(config.archive());
+    zstd(config.archive());
     require(
         config.staging().retention().compareTo(config.staging().urlTtl()) > 0,
         "snapshotter.staging.retention",
@@ -186,6 +188,19 @@ public class Targets {
         controller,
         chainDir,
         includeFilter(target.exclude()));
+  }
+
+  /**
+   * The writer's zstd settings from {@code snapshotter.archive.level} and {@code zstd-parameters}
+   * ({@link ZstdSettings#resolve}); checked at start-up.
+   */
+  public static ZstdSettings zstd(SnapshotterConfig.Archive archive) {
+    try {
+      return ZstdSettings.resolve(
+          archive.level().orElse(null), archive.zstdParameters().orElse(null));
+    } catch (IllegalArgumentException e) {
+      throw invalid("snapshotter.archive.zstd-parameters", e.getMessage());
+    }
   }
 
   /**
