@@ -22,6 +22,12 @@ import urllib.error
 import urllib.request
 
 
+def address_of(output):
+    """The address an output pays: 'addresses' (Litecoin Core 0.21) or 'address' (later)."""
+    spk = output["scriptPubKey"]
+    return spk.get("address") or (spk.get("addresses") or [None])[0]
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--litecoind", required=True)
@@ -75,8 +81,10 @@ def main():
         for h in rpc("generatetoaddress", 400, miner)[:300]:
             coinbase = rpc("getblock", h, 2)["tx"][0]
             for o in coinbase["vout"]:
-                if o["value"] > 0 and o["scriptPubKey"].get("address") == miner:
+                if o["value"] > 0 and address_of(o) == miner:
                     utxos.append((coinbase["txid"], o["n"], o["value"], miner))
+        if not utxos:
+            raise RuntimeError("no spendable coinbase output found")
         pending = []
         for n in range(a.txs):
             if not utxos or n % 300 == 299:
@@ -100,7 +108,7 @@ def main():
                          prev)
             txid = rpc("sendrawtransaction", signed["hex"])
             for o in rpc("decoderawtransaction", signed["hex"])["vout"]:
-                address = o["scriptPubKey"].get("address")
+                address = address_of(o)
                 if o["value"] > 0.0005 and address in keys:
                     pending.append((txid, o["n"], o["value"], address))
         rpc("generatetoaddress", 1, miner)

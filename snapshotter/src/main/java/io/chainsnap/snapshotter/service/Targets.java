@@ -195,9 +195,16 @@ public class Targets {
    * ({@link ZstdSettings#resolve}); checked at start-up.
    */
   public static ZstdSettings zstd(SnapshotterConfig.Archive archive) {
+    Integer level = archive.level().orElse(null);
+    if (level != null) {
+      try {
+        ZstdSettings.level(level);
+      } catch (IllegalArgumentException e) {
+        throw invalid("snapshotter.archive.level", e.getMessage());
+      }
+    }
     try {
-      return ZstdSettings.resolve(
-          archive.level().orElse(null), archive.zstdParameters().orElse(null));
+      return ZstdSettings.resolve(level, archive.zstdParameters().orElse(null));
     } catch (IllegalArgumentException e) {
       throw invalid("snapshotter.archive.zstd-parameters", e.getMessage());
     }
