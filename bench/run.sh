@@ -62,7 +62,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1 ;;
     --snapshots) SNAPSHOTS="$2"; shift ;;
     --txs) TXS="$2"; shift ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
