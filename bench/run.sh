@@ -441,7 +441,7 @@ bench_params() {
   fi
   java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
   tar -C "$java_home" -cf "$WORK/jdk.tar" . 2>/dev/null && sets+=(jdk)
-  local set r v
+  local set r v order
   for set in "${sets[@]}"; do
     note "params_tar_$set" "$(stat -c %s "$WORK/$set.tar")"
     for ((r = 0; r <= REPS; r++)); do

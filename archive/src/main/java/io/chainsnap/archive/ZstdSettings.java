@@ -55,11 +55,6 @@ public final class ZstdSettings {
       this.max = max;
     }
 
-    /** The zstd name, as written in {@link #parameters()}. */
-    public String key() {
-      return key;
-    }
-
     void apply(ZstdCompressCtx ctx, int value) {
       switch (this) {
         case WINDOW_LOG -> ctx.setWindowLog(value);

@@ -313,7 +313,7 @@ public class SnapshotService {
     ArchiveWriter writer =
         ArchiveWriter.builder()
             .chunkSize(settings.chunkSize())
-            .zstd(Targets.zstd(settings))
+            .zstd(targets.zstd())
             .workers(
                 settings.workers() > 0
                     ? settings.workers()

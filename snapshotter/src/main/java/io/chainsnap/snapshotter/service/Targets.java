@@ -38,6 +38,7 @@ public class Targets {
   private static final Set<String> SYSTEMD_SCOPES = Set.of("system", "user");
 
   private final Map<String, SourceNode> nodes = new LinkedHashMap<>();
+  private final ZstdSettings zstd;
 
   public Targets(SnapshotterConfig config) {
     if (config.targets().isEmpty()) {
@@ -45,7 +46,7 @@ public class Targets {
           "no target configured: set snapshotter.targets.<name>.chain and the rest");
     }
     checkHeap(config.archive());
-    zstd(config.archive());
+    zstd = zstd(config.archive());
     require(
         config.staging().retention().compareTo(config.staging().urlTtl()) > 0,
         "snapshotter.staging.retention",
@@ -190,11 +191,16 @@ public class Targets {
         includeFilter(target.exclude()));
   }
 
+  /** The archive writer's zstd settings, resolved and checked at start-up. */
+  public ZstdSettings zstd() {
+    return zstd;
+  }
+
   /**
    * The writer's zstd settings from {@code snapshotter.archive.level} and {@code zstd-parameters}
-   * ({@link ZstdSettings#resolve}); checked at start-up.
+   * ({@link ZstdSettings#resolve}).
    */
-  public static ZstdSettings zstd(SnapshotterConfig.Archive archive) {
+  private static ZstdSettings zstd(SnapshotterConfig.Archive archive) {
     Integer level = archive.level().orElse(null);
     if (level != null) {
       try {
