@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.VerificationStatus;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.Map;
  * @param network e.g. {@code mainnet}
  * @param sequence increases by one with every rewrite
  * @param generatedAt when this version was written
- * @param latest per mode, the id of the newest verified snapshot
+ * @param latest per mode (its wire name), the id of the newest verified snapshot
  * @param snapshots newest first
  */
 public record SnapshotIndex(
@@ -49,7 +51,7 @@ public record SnapshotIndex(
    * One snapshot in the index.
    *
    * @param snapshotId unique id
-   * @param mode {@code archive}, {@code full} or {@code pruned}
+   * @param mode what it keeps of the chain's history
    * @param height block height it restores to
    * @param blockHash hash of that block
    * @param clientVersion node software that wrote it
@@ -64,7 +66,7 @@ public record SnapshotIndex(
    */
   public record Entry(
       String snapshotId,
-      String mode,
+      Mode mode,
       long height,
       String blockHash,
       String clientVersion,
@@ -79,11 +81,16 @@ public record SnapshotIndex(
   /**
    * What the verifier found.
    *
-   * @param status {@code pending}, {@code verified} or {@code rejected}
+   * @param status what the verifier found
    * @param at when it decided
    * @param detail the reason of a rejection, or the restore timing of a verification
    */
-  public record Verification(String status, Instant at, String detail) {}
+  public record Verification(VerificationStatus status, Instant at, String detail) {}
+
+  /** The id of the newest verified snapshot of {@code mode}, if there is one. */
+  public java.util.Optional<String> latest(Mode mode) {
+    return java.util.Optional.ofNullable(latest == null ? null : latest.get(mode.wireName()));
+  }
 
   /** Indented JSON, UTF-8 bytes. */
   public byte[] toJson() {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +24,12 @@ import java.time.Instant;
  * @param snapshotId unique, sortable id
  * @param chain e.g. {@code litecoin}
  * @param network e.g. {@code regtest}
- * @param mode {@code archive}, {@code full} or {@code pruned}
+ * @param mode what it keeps of the chain's history
  * @param clientVersion node software that wrote the data
  * @param height block height the data restores to
  * @param blockHash hash of that block
  * @param takenAt when the data dir was captured
- * @param quiesce {@code stop} or {@code pause-checkpoint}
+ * @param quiesce how the source node was quiesced
  * @param nodeDowntimeMillis how long the source node was not serving
  * @param archive the archive manifest
  */
@@ -36,12 +38,12 @@ public record SnapshotMetadata(
     String snapshotId,
     String chain,
     String network,
-    String mode,
+    Mode mode,
     String clientVersion,
     long height,
     String blockHash,
     Instant takenAt,
-    String quiesce,
+    QuiesceStrategy quiesce,
     long nodeDowntimeMillis,
     ArchiveManifest archive) {
 

@@ -1,7 +1,10 @@
 package io.chainsnap.events;
 
-/** An event that can never be processed: not JSON, wrong type, or not valid against its schema. */
-public class InvalidEventException extends RuntimeException {
+/**
+ * An event that can never be processed: not JSON, wrong type, or not valid against its schema. A
+ * {@link PermanentFailureException}: never retried.
+ */
+public class InvalidEventException extends PermanentFailureException {
   public InvalidEventException(String message) {
     super(message);
   }

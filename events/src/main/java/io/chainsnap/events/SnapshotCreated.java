@@ -1,5 +1,6 @@
 package io.chainsnap.events;
 
+import io.chainsnap.domain.QuiesceStrategy;
 import java.time.Instant;
 
 /**
@@ -11,7 +12,7 @@ import java.time.Instant;
  * @param blockHash hash of that block
  * @param clientVersion node software that wrote the data
  * @param takenAt when the data dir was captured
- * @param quiesce how the node was quiesced: {@code stop} or {@code pause-checkpoint}
+ * @param quiesce how the node was quiesced
  * @param nodeDowntimeMillis how long the node was not serving
  * @param archive the staged archive
  */
@@ -22,7 +23,7 @@ public record SnapshotCreated(
     String blockHash,
     String clientVersion,
     Instant takenAt,
-    String quiesce,
+    QuiesceStrategy quiesce,
     long nodeDowntimeMillis,
     ArchiveRef archive)
     implements EventData {

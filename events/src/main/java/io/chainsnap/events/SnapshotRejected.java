@@ -1,5 +1,6 @@
 package io.chainsnap.events;
 
+import io.chainsnap.domain.RejectionStage;
 import java.time.Instant;
 
 /**
@@ -8,8 +9,7 @@ import java.time.Instant;
  * @param snapshotId the snapshot
  * @param target what it is of
  * @param sourceUrl the public URL the archive was downloaded from
- * @param stage where it failed: {@code download}, {@code checksum}, {@code extract}, {@code boot},
- *     {@code tip}
+ * @param stage where it failed
  * @param reason what was wrong, for people
  * @param rejectedAt when
  */
@@ -17,7 +17,7 @@ public record SnapshotRejected(
     String snapshotId,
     SnapshotTarget target,
     String sourceUrl,
-    String stage,
+    RejectionStage stage,
     String reason,
     Instant rejectedAt)
     implements EventData {

@@ -1,5 +1,7 @@
 package io.chainsnap.events;
 
+import io.chainsnap.domain.SkipReason;
+import io.chainsnap.domain.Trigger;
 import java.time.Instant;
 
 /**
@@ -7,17 +9,16 @@ import java.time.Instant;
  *
  * @param targetName the snapshotter's target name (the Kafka key)
  * @param target what it would have been of
- * @param trigger what asked for it: {@code schedule}, {@code rest}, {@code event}
- * @param reason a short code: {@code unreachable}, {@code syncing}, {@code peers}, {@code lagging},
- *     {@code busy}, {@code staging-space}
+ * @param trigger what asked for it
+ * @param reason why it was not taken
  * @param message what was wrong, for people
  * @param skippedAt when
  */
 public record SnapshotSkipped(
     String targetName,
     SnapshotTarget target,
-    String trigger,
-    String reason,
+    Trigger trigger,
+    SkipReason reason,
     String message,
     Instant skippedAt)
     implements EventData {

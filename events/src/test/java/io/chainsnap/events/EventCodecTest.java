@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
+import io.chainsnap.domain.RejectionStage;
+import io.chainsnap.domain.SkipReason;
+import io.chainsnap.domain.Trigger;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -18,7 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
-  static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", "full");
+  static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", Mode.FULL);
   static final String HASH = "91280346e339bbc6614a0baf04b1a257da8b197b0b55ced010ad075270eac7cb";
   static final String ID = "litecoin-regtest-full-20261121t223300123z-503";
   static final Instant NOW = Instant.parse("2026-11-21T22:33:00Z");
@@ -33,7 +38,7 @@ class EventCodecTest {
             HASH,
             "/LitecoinCore:0.21.2.1/",
             NOW,
-            "stop",
+            QuiesceStrategy.STOP,
             1200,
             new ArchiveRef(
                 "http://127.0.0.1:8080/staging/a/snapshot.tar.zst",
@@ -61,9 +66,11 @@ class EventCodecTest {
         new SnapshotPinned(
             ID, TARGET, "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", NOW),
         new SnapshotVerified(ID, TARGET, 503, HASH, "http://127.0.0.1/x", 100, 200, NOW),
-        new SnapshotRejected(ID, TARGET, "http://127.0.0.1/x", "checksum", "chunk 0 differs", NOW),
+        new SnapshotRejected(
+            ID, TARGET, "http://127.0.0.1/x", RejectionStage.CHECKSUM, "chunk 0 differs", NOW),
         new SnapshotPublished(ID, TARGET, "http://127.0.0.1/index.json", 4, ID, NOW),
-        new SnapshotSkipped("ltc-regtest", TARGET, "schedule", "syncing", "node is syncing", NOW));
+        new SnapshotSkipped(
+            "ltc-regtest", TARGET, Trigger.SCHEDULE, SkipReason.SYNCING, "node is syncing", NOW));
   }
 
   @Test

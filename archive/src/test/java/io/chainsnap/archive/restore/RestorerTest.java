@@ -52,12 +52,12 @@ class RestorerTest {
         id,
         "litecoin",
         "regtest",
-        "full",
+        io.chainsnap.domain.Mode.FULL,
         "test",
         100,
         "00ab",
         Instant.parse("2026-01-01T00:00:00Z"),
-        "stop",
+        io.chainsnap.domain.QuiesceStrategy.STOP,
         0,
         manifest);
   }

@@ -1,0 +1,35 @@
+package io.chainsnap.domain;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Where the verification of a published snapshot failed ({@code snapshot-rejected}). */
+public enum RejectionStage implements WireEnum {
+  /** A published object is missing or not public. */
+  DOWNLOAD,
+  /** A hash, or {@code snapshot.json} against the announcement, disagrees. */
+  CHECKSUM,
+  /** The archive or {@code snapshot.json} is refused by the reader (format, unsafe entry). */
+  EXTRACT,
+  /** The node did not start on the restored data. */
+  BOOT,
+  /** The restored node is not at the announced height and block hash. */
+  TIP;
+
+  @Override
+  @JsonValue
+  public String wireName() {
+    return WireEnum.kebab(this);
+  }
+
+  /** The constant named {@code value} on the wire; {@link IllegalArgumentException} if none. */
+  @JsonCreator
+  public static RejectionStage fromWire(String value) {
+    return WireEnum.parse(RejectionStage.class, value);
+  }
+
+  @Override
+  public String toString() {
+    return wireName();
+  }
+}
