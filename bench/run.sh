@@ -27,6 +27,12 @@
 #   flock /tmp/chainsnap-mvn.lock bench/run.sh
 set -euo pipefail
 
+# The usage is the comment block at the top of this file: every line from the second up to the
+# first line that is not a comment.
+usage() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
+}
+
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 STATE="$ROOT/.stack/bench"
@@ -62,7 +68,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1 ;;
     --snapshots) SNAPSHOTS="$2"; shift ;;
     --txs) TXS="$2"; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 64 ;;
   esac
   shift

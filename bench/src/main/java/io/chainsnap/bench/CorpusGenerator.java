@@ -1,5 +1,6 @@
 package io.chainsnap.bench;
 
+import io.chainsnap.domain.ByteSize;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -77,7 +78,7 @@ public final class CorpusGenerator {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--dir" -> dir = Path.of(args[++i]);
-        case "--size" -> size = Sizes.parse(args[++i]);
+        case "--size" -> size = ByteSize.of(args[++i]).bytes();
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);

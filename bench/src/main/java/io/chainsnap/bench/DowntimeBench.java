@@ -6,6 +6,7 @@ import io.chainsnap.archive.ArchiveReader;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.BitcoinCoreRpc;
+import io.chainsnap.domain.ByteSize;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
 import io.chainsnap.events.SnapshotCreated;
@@ -16,6 +17,7 @@ import io.chainsnap.testsupport.KafkaTestClient;
 import io.chainsnap.testsupport.LitecoinNode;
 import io.chainsnap.testsupport.Ports;
 import io.chainsnap.testsupport.ServiceProcess;
+import io.chainsnap.testsupport.SnapshotterProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -108,9 +110,9 @@ public final class DowntimeBench {
       switch (args[i]) {
         case "--work" -> work = Path.of(args[++i]);
         case "--snapshots" -> snapshots = Integer.parseInt(args[++i]);
-        case "--padding" -> padding = Sizes.parse(args[++i]);
+        case "--padding" -> padding = ByteSize.of(args[++i]).bytes();
         case "--blocks" -> blocks = Integer.parseInt(args[++i]);
-        case "--chunk-size" -> chunkSize = Sizes.parse(args[++i]);
+        case "--chunk-size" -> chunkSize = ByteSize.of(args[++i]).bytes();
         case "--strategies" -> strategies = List.of(args[++i].split(","));
         case "--keep" -> keep = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -240,24 +242,11 @@ public final class DowntimeBench {
   }
 
   private void startAgent(String strategy) {
-    Map<String, String> props = new LinkedHashMap<>();
-    String t = "snapshotter.targets." + TARGET + ".";
-    props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    props.put("snapshotter.staging.dir", work.resolve("staging").toString());
-    props.put("snapshotter.request-token", TOKEN);
+    Map<String, String> props =
+        SnapshotterProperties.agent(kafka.bootstrapServers(), work.resolve("staging"), TOKEN);
     props.put("snapshotter.archive.chunk-size", String.valueOf(chunkSize));
     props.put("quarkus.log.console.json.enabled", "false");
-    props.put(t + "chain", "litecoin");
-    props.put(t + "network", "regtest");
-    props.put(t + "quiesce", strategy);
-    props.put(t + "health.min-peers", "0");
-    props.put(t + "node.binary", Components.litecoind().toString());
-    props.put(t + "node.data-dir", node.dataDir().toString());
-    props.put(t + "node.chain-network", "regtest");
-    props.put(t + "node.rpc-port", String.valueOf(node.rpcPort()));
-    props.put(t + "node.rpc-user", LitecoinNode.RPC_USER);
-    props.put(t + "node.rpc-password", LitecoinNode.RPC_PASSWORD);
-    props.put(t + "node.args", String.join(",", LitecoinNode.regtestArgs()));
+    props.putAll(SnapshotterProperties.litecoinRegtest(TARGET, node, strategy));
     agent =
         ServiceProcess.start(
             "snapshotter",
@@ -299,7 +288,7 @@ public final class DowntimeBench {
                 .await(Topics.SNAPSHOT_CREATED, r -> id.equals(r.key()), Duration.ofSeconds(60))
                 .get(0)
                 .value());
-    if (!strategy.equals(created.quiesce())) {
+    if (!strategy.equals(created.quiesce().wireName())) {
       throw new IllegalStateException("event says quiesce " + created.quiesce());
     }
     Path staged = work.resolve("staging").resolve(id);

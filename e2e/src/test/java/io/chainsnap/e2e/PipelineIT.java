@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chainsnap.archive.SnapshotIndex;
+import io.chainsnap.domain.RejectionStage;
+import io.chainsnap.domain.VerificationStatus;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
 import io.chainsnap.events.SnapshotPublished;
@@ -123,7 +125,7 @@ class PipelineIT {
     SnapshotIndex.Entry entry = entry(index, firstSnapshot);
     assertEquals(height, entry.height());
     assertEquals(hash, entry.blockHash());
-    assertEquals("verified", entry.verification().status());
+    assertEquals(VerificationStatus.VERIFIED, entry.verification().status());
     assertTrue(entry.sources().get("ipfs").startsWith("ipfs://b"), entry.sources().toString());
 
     // what the index points at is downloadable by anyone and hashes as the index says
@@ -184,12 +186,14 @@ class PipelineIT {
                 .await(Topics.SNAPSHOT_REJECTED, r -> id[0].equals(r.key()), WAIT)
                 .get(0)
                 .value());
-    assertEquals("checksum", rejected.stage());
+    assertEquals(RejectionStage.CHECKSUM, rejected.stage());
 
     await()
         .atMost(WAIT)
         .until(
-            () -> entry(index().orElseThrow(), id[0]).verification().status().equals("rejected"));
+            () ->
+                entry(index().orElseThrow(), id[0]).verification().status()
+                    == VerificationStatus.REJECTED);
     SnapshotIndex index = index().orElseThrow();
     assertEquals(
         firstSnapshot, index.latest().get("full"), "latest stays on the verified snapshot");

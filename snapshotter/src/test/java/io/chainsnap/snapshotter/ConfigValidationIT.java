@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chainsnap.testsupport.Components;
 import io.chainsnap.testsupport.Ports;
 import io.chainsnap.testsupport.ServiceProcess;
+import io.chainsnap.testsupport.SnapshotterProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,16 +31,10 @@ class ConfigValidationIT {
 
   Map<String, String> valid() {
     Map<String, String> props = new LinkedHashMap<>();
-    String t = "snapshotter.targets.ltc.";
     props.put("kafka.bootstrap.servers", "127.0.0.1:1");
     props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
-    props.put("snapshotter.archive.chunk-size", String.valueOf(4 << 20));
-    props.put(t + "chain", "litecoin");
-    props.put(t + "network", "regtest");
-    props.put(t + "node.binary", Components.litecoind().toString());
-    props.put(t + "node.data-dir", dir.resolve("node").toString());
-    props.put(t + "node.chain-network", "regtest");
-    props.put(t + "node.rpc-port", "19999");
+    props.put("snapshotter.archive.chunk-size", String.valueOf(SnapshotterProperties.CHUNK_SIZE));
+    props.putAll(SnapshotterProperties.litecoinRegtest("ltc", dir.resolve("node"), 19999, "stop"));
     return props;
   }
 

@@ -3,12 +3,13 @@ package io.chainsnap.snapshotter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chainsnap.snapshotter.node.Signals;
+import io.chainsnap.snapshotter.quiesce.Signals;
 import io.chainsnap.testsupport.Components;
 import io.chainsnap.testsupport.KafkaBroker;
 import io.chainsnap.testsupport.LitecoinNode;
 import io.chainsnap.testsupport.Ports;
 import io.chainsnap.testsupport.ServiceProcess;
+import io.chainsnap.testsupport.SnapshotterProperties;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,22 +71,10 @@ class PauseWatchdogIT {
     String token = "watchdog-test";
     Map<String, String> props = new LinkedHashMap<>();
     String t = "snapshotter.targets.ltc.";
-    props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
-    props.put("snapshotter.request-token", token);
-    props.put("snapshotter.archive.chunk-size", String.valueOf(4 << 20));
-    props.put(t + "chain", "litecoin");
-    props.put(t + "network", "regtest");
-    props.put(t + "quiesce", "pause-checkpoint");
+    props.putAll(
+        SnapshotterProperties.agent(kafka.bootstrapServers(), dir.resolve("staging"), token));
+    props.putAll(SnapshotterProperties.litecoinRegtest("ltc", node, "pause-checkpoint"));
     props.put(t + "max-pause", "PT60S");
-    props.put(t + "health.min-peers", "0");
-    props.put(t + "node.binary", Components.litecoind().toString());
-    props.put(t + "node.data-dir", node.dataDir().toString());
-    props.put(t + "node.chain-network", "regtest");
-    props.put(t + "node.rpc-port", String.valueOf(node.rpcPort()));
-    props.put(t + "node.rpc-user", LitecoinNode.RPC_USER);
-    props.put(t + "node.rpc-password", LitecoinNode.RPC_PASSWORD);
-    props.put(t + "node.args", String.join(",", LitecoinNode.regtestArgs()));
     agent =
         ServiceProcess.start(
             "snapshotter", Ports.free(), props, dir, dir.resolve("snapshotter.log"));

@@ -19,7 +19,7 @@ import io.chainsnap.events.SnapshotPublished;
 import io.chainsnap.events.SnapshotRequested;
 import io.chainsnap.events.Topics;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
-import io.chainsnap.snapshotter.service.StagingCleanup;
+import io.chainsnap.snapshotter.staging.StagingCleanup;
 import io.chainsnap.testsupport.KafkaResource;
 import io.chainsnap.testsupport.KafkaTestClient;
 import io.chainsnap.testsupport.LitecoinNode;

@@ -14,6 +14,7 @@ import io.chainsnap.testsupport.KafkaBroker;
 import io.chainsnap.testsupport.LitecoinNode;
 import io.chainsnap.testsupport.Ports;
 import io.chainsnap.testsupport.ServiceProcess;
+import io.chainsnap.testsupport.SnapshotterProperties;
 import io.chainsnap.testsupport.SystemdUserManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,10 +144,8 @@ class SystemdControllerIT {
   @Test
   void stopAndPauseThroughARealSystemdManager() throws Exception {
     Map<String, String> props = new LinkedHashMap<>();
-    props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
-    props.put("snapshotter.request-token", TOKEN);
-    props.put("snapshotter.archive.chunk-size", String.valueOf(4 << 20));
+    props.putAll(
+        SnapshotterProperties.agent(kafka.bootstrapServers(), dir.resolve("staging"), TOKEN));
     target(props, "ltc", "stop");
     target(props, "ltc-pause", "pause-checkpoint");
     agent =

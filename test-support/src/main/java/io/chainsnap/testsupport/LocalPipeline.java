@@ -114,24 +114,10 @@ public final class LocalPipeline implements AutoCloseable {
     props.put("quarkus.log.file.enabled", "false");
     switch (service) {
       case "snapshotter" -> {
-        String target = "snapshotter.targets." + TARGET + ".";
-        props.put("snapshotter.staging.dir", dir.resolve("staging").toString());
-        props.put("snapshotter.request-token", token);
-        props.put("snapshotter.staging.url-secret", token + "-staging");
-        props.put("snapshotter.archive.chunk-size", String.valueOf(4 << 20));
-        props.put(target + "chain", "litecoin");
-        props.put(target + "network", "regtest");
-        props.put(target + "mode", "full");
+        props.putAll(
+            SnapshotterProperties.agent(kafka.bootstrapServers(), dir.resolve("staging"), token));
         // seconds of node downtime instead of the whole archive time; verified like any other
-        props.put(target + "quiesce", "pause-checkpoint");
-        props.put(target + "health.min-peers", "0");
-        props.put(target + "node.binary", Components.litecoind().toString());
-        props.put(target + "node.data-dir", litecoin.dataDir().toString());
-        props.put(target + "node.chain-network", "regtest");
-        props.put(target + "node.rpc-port", String.valueOf(litecoin.rpcPort()));
-        props.put(target + "node.rpc-user", LitecoinNode.RPC_USER);
-        props.put(target + "node.rpc-password", LitecoinNode.RPC_PASSWORD);
-        props.put(target + "node.args", String.join(",", LitecoinNode.regtestArgs()));
+        props.putAll(SnapshotterProperties.litecoinRegtest(TARGET, litecoin, "pause-checkpoint"));
       }
       case "publisher" -> {
         props.put("publisher.s3.bucket", BUCKET);

@@ -1,5 +1,8 @@
 package io.chainsnap.snapshotter.config;
 
+import io.chainsnap.domain.ByteSize;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -64,16 +67,21 @@ public interface SnapshotterConfig {
     @WithDefault("P8D")
     Duration retention();
 
-    /** Refuse to start a snapshot unless staging has this much more free space than the data. */
+    /**
+     * Refuse to start a snapshot unless staging has this much more free space than the data (a
+     * size: bytes, or with k, M, G, T).
+     */
     @WithDefault("64M")
-    String minFreeSpace();
+    ByteSize minFreeSpace();
   }
 
   /** Archive writer settings. */
   interface Archive {
-    /** Uncompressed size of each independent zstd frame, in bytes. */
-    @WithDefault("67108864")
-    int chunkSize();
+    /**
+     * Uncompressed size of each independent zstd frame (a size: bytes, or with k, M, G; 4k to 1G).
+     */
+    @WithDefault("64M")
+    ByteSize chunkSize();
 
     /**
      * zstd level. Alone, a plain level (without the default parameters); with {@link
@@ -103,7 +111,7 @@ public interface SnapshotterConfig {
 
     /** {@code archive}, {@code full} or {@code pruned}. */
     @WithDefault("full")
-    String mode();
+    Mode mode();
 
     /** Cron expression (Quarkus/Quartz syntax) of scheduled snapshots, or {@code off}. */
     @WithDefault("off")
@@ -115,7 +123,7 @@ public interface SnapshotterConfig {
      * then archive the checkpoint while the node runs).
      */
     @WithDefault("stop")
-    String quiesce();
+    QuiesceStrategy quiesce();
 
     /**
      * Longest a node may stay frozen with {@code pause-checkpoint}: past it, a watchdog process
@@ -127,11 +135,13 @@ public interface SnapshotterConfig {
     /** The node and how to control it. */
     Node node();
 
-    /** Paths (relative to the chain data dir, glob syntax) never archived. */
-    @WithDefault(
-        "wallets/**,wallets,**/wallet.dat,debug.log,*.log,.lock,**/LOCK,*.pid,peers.dat,anchors.dat,"
-            + "banlist.dat,banlist.json,mempool.dat,fee_estimates.dat,settings.json,.cookie,onion*")
-    List<String> exclude();
+    /**
+     * Paths never archived besides the chain family's private files (wallets, keys, locks, logs,
+     * peer lists: {@code ChainFamily.privateFiles()}), as globs relative to the chain dir: a
+     * pattern without {@code /} matches a name at any depth, one with {@code /} the whole relative
+     * path.
+     */
+    Optional<List<String>> exclude();
 
     /** When the node counts as healthy enough to snapshot. */
     Health health();
@@ -152,7 +162,7 @@ public interface SnapshotterConfig {
      * kubernetes} (scale a StatefulSet with kubectl).
      */
     @WithDefault("daemon")
-    String controller();
+    NodeControllerType controller();
 
     /** RPC endpoint; empty: {@code http://127.0.0.1:<rpc-port>/}. */
     Optional<String> rpcUrl();
@@ -181,7 +191,7 @@ public interface SnapshotterConfig {
      * /run/user/1000} for a lingering user).
      */
     @WithDefault("system")
-    String systemdScope();
+    SystemdScope systemdScope();
 
     /** The StatefulSet of the {@code kubernetes} controller. */
     Optional<String> kubernetesStatefulset();

@@ -1,9 +1,10 @@
 package io.chainsnap.snapshotter.health;
 
+import io.chainsnap.snapshotter.quiesce.NodeResumer;
+import io.chainsnap.snapshotter.service.RunStatus;
 import io.chainsnap.snapshotter.service.SnapshotRunner;
-import io.chainsnap.snapshotter.service.SnapshotService;
-import io.chainsnap.snapshotter.service.SourceNode;
-import io.chainsnap.snapshotter.service.Targets;
+import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.target.Targets;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -17,12 +18,12 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class SourceNodesCheck implements HealthCheck {
-  private final SnapshotService service;
+  private final NodeResumer resumer;
   private final SnapshotRunner runner;
   private final Targets targets;
 
-  public SourceNodesCheck(SnapshotService service, SnapshotRunner runner, Targets targets) {
-    this.service = service;
+  public SourceNodesCheck(NodeResumer resumer, SnapshotRunner runner, Targets targets) {
+    this.resumer = resumer;
     this.runner = runner;
     this.targets = targets;
   }
@@ -31,9 +32,12 @@ public class SourceNodesCheck implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder response = HealthCheckResponse.named("source-nodes").up();
     for (SourceNode node : targets.all()) {
-      String failure = service.nodeFailures().get(node.name());
+      String failure = resumer.failures().get(node.name());
       boolean snapshotting =
-          runner.latest(node.name()).map(run -> run.state().equals("running")).orElse(false);
+          runner
+              .latest(node.name())
+              .map(run -> run.state() == RunStatus.State.RUNNING)
+              .orElse(false);
       if (failure != null) {
         response.down().withData(node.name(), "did not restart: " + failure);
       } else if (node.controller().isRunning()) {

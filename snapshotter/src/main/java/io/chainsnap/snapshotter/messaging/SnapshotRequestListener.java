@@ -1,5 +1,7 @@
 package io.chainsnap.snapshotter.messaging;
 
+import io.chainsnap.domain.SkipReason;
+import io.chainsnap.domain.Trigger;
 import io.chainsnap.events.EventType;
 import io.chainsnap.events.SnapshotRequested;
 import io.chainsnap.events.Topics;
@@ -51,14 +53,15 @@ public class SnapshotRequestListener {
       return;
     }
     try {
-      runner.submit(request.target(), "event");
+      runner.submit(request.target(), Trigger.EVENT);
       count("started");
       LOG.infof(
           "request %s by %s: snapshot of %s started",
           request.requestId(), request.requestedBy(), request.target());
     } catch (SnapshotRefusedException e) {
-      count(e.reason().equals("unknown-target") ? "other-agent" : "refused");
-      if (e.reason().equals("unknown-target")) {
+      boolean otherAgent = e.reason() == SkipReason.UNKNOWN_TARGET;
+      count(otherAgent ? "other-agent" : "refused");
+      if (otherAgent) {
         LOG.debugf("request %s is for target %s, not ours", request.requestId(), request.target());
       } else {
         LOG.warnf("request %s refused: %s", request.requestId(), e.getMessage());

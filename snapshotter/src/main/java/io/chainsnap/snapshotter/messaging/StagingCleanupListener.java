@@ -3,7 +3,7 @@ package io.chainsnap.snapshotter.messaging;
 import io.chainsnap.events.EventData;
 import io.chainsnap.events.EventType;
 import io.chainsnap.events.kafka.KafkaEvents;
-import io.chainsnap.snapshotter.service.StagingCleanup;
+import io.chainsnap.snapshotter.staging.StagingCleanup;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

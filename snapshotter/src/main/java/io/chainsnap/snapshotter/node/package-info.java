@@ -1,2 +1,2 @@
-/** Node controllers: how the agent stops and starts (or freezes and thaws) a source node. */
+/** Node controllers: how the agent stops, starts and finds the process of a source node. */
 package io.chainsnap.snapshotter.node;

@@ -14,13 +14,13 @@ public class RefusalMapper implements ExceptionMapper<SnapshotRefusedException> 
   public Response toResponse(SnapshotRefusedException e) {
     Response.Status status =
         switch (e.reason()) {
-          case "unknown-target" -> Response.Status.NOT_FOUND;
-          case "busy" -> Response.Status.CONFLICT;
+          case UNKNOWN_TARGET -> Response.Status.NOT_FOUND;
+          case BUSY -> Response.Status.CONFLICT;
           default -> Response.Status.SERVICE_UNAVAILABLE;
         };
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON)
-        .entity(Map.of("error", e.getMessage(), "reason", e.reason()))
+        .entity(Map.of("error", e.getMessage(), "reason", e.reason().wireName()))
         .build();
   }
 }

@@ -1,7 +1,7 @@
 package io.chainsnap.snapshotter.rest;
 
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
-import io.chainsnap.snapshotter.service.StagingUrls;
+import io.chainsnap.snapshotter.staging.StagingUrls;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;

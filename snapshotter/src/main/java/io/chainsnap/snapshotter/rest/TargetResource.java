@@ -1,10 +1,11 @@
 package io.chainsnap.snapshotter.rest;
 
+import io.chainsnap.domain.Trigger;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
 import io.chainsnap.snapshotter.service.RunStatus;
 import io.chainsnap.snapshotter.service.SnapshotRunner;
-import io.chainsnap.snapshotter.service.SourceNode;
-import io.chainsnap.snapshotter.service.Targets;
+import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.target.Targets;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
@@ -61,7 +62,7 @@ public class TargetResource {
     if (!tokenMatches(authorization, config.requestToken().get())) {
       return error(Response.Status.UNAUTHORIZED, "missing or wrong bearer token");
     }
-    RunStatus run = runner.submit(name, "rest");
+    RunStatus run = runner.submit(name, Trigger.REST);
     return Response.accepted(run).build();
   }
 

@@ -2,6 +2,8 @@ package io.chainsnap.snapshotter.service;
 
 import io.chainsnap.chain.ChainRpcException;
 import io.chainsnap.chain.ChainStatus;
+import io.chainsnap.domain.SkipReason;
+import io.chainsnap.snapshotter.target.SourceNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -19,16 +21,20 @@ public class HealthGate {
     try {
       status = node.adapter().status();
     } catch (ChainRpcException e) {
-      throw refuse(node, "unreachable", "node RPC not answering: " + e.getMessage());
+      throw refuse(node, SkipReason.UNREACHABLE, "node RPC not answering: " + e.getMessage());
     }
     if (status.syncing()) {
       throw refuse(
-          node, "syncing", "node is still syncing (initial block download) at " + status.height());
+          node,
+          SkipReason.SYNCING,
+          "node is still syncing (initial block download) at " + status.height());
     }
     int minPeers = node.config().health().minPeers();
     if (status.peers() < minPeers) {
       throw refuse(
-          node, "peers", "node has " + status.peers() + " peers, the gate wants " + minPeers);
+          node,
+          SkipReason.PEERS,
+          "node has " + status.peers() + " peers, the gate wants " + minPeers);
     }
     if (node.reference().isPresent()) {
       long referenceHeight;
@@ -37,14 +43,14 @@ public class HealthGate {
       } catch (ChainRpcException e) {
         throw refuse(
             node,
-            "lagging",
+            SkipReason.LAGGING,
             "reference node not answering, cannot show the node is not behind: " + e.getMessage());
       }
       long maxLag = node.config().health().maxLag();
       if (referenceHeight - status.height() > maxLag) {
         throw refuse(
             node,
-            "lagging",
+            SkipReason.LAGGING,
             "node at "
                 + status.height()
                 + " is "
@@ -59,7 +65,8 @@ public class HealthGate {
     return status;
   }
 
-  private static SnapshotRefusedException refuse(SourceNode node, String reason, String message) {
+  private static SnapshotRefusedException refuse(
+      SourceNode node, SkipReason reason, String message) {
     LOG.warnf("health gate refused a snapshot of %s: %s", node.name(), message);
     return new SnapshotRefusedException(reason, "health gate: " + message);
   }

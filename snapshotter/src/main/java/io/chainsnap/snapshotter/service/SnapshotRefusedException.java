@@ -1,16 +1,18 @@
 package io.chainsnap.snapshotter.service;
 
+import io.chainsnap.domain.SkipReason;
+
 /** A snapshot was not started: the target is busy, unknown, unhealthy, or staging is short. */
 public class SnapshotRefusedException extends RuntimeException {
-  private final String reason;
+  private final SkipReason reason;
 
-  public SnapshotRefusedException(String reason, String message) {
+  public SnapshotRefusedException(SkipReason reason, String message) {
     super(message);
     this.reason = reason;
   }
 
-  /** A short machine-readable reason: {@code busy}, {@code unknown-target}, {@code syncing}... */
-  public String reason() {
+  /** Why, as {@code snapshot-skipped} reports it. */
+  public SkipReason reason() {
     return reason;
   }
 }

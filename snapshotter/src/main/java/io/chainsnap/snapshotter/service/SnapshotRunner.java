@@ -1,7 +1,11 @@
 package io.chainsnap.snapshotter.service;
 
+import io.chainsnap.domain.SkipReason;
+import io.chainsnap.domain.Trigger;
 import io.chainsnap.events.SnapshotSkipped;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.chainsnap.snapshotter.messaging.SnapshotEvents;
+import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.target.Targets;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Runs snapshots in the background for the REST trigger, the schedule and request events, and
- * remembers the latest run of each target. A target already running refuses a second run.
+ * The one entry of every snapshot (REST trigger, schedule, request events): refuses an unknown or
+ * busy target, runs the snapshot in the background, remembers the latest run of each target, and
+ * turns every refusal of a configured target into a {@code snapshot-skipped} event and a metric.
  */
 @ApplicationScoped
 public class SnapshotRunner {
@@ -25,7 +30,7 @@ public class SnapshotRunner {
   private final SnapshotService service;
   private final Targets targets;
   private final SnapshotEvents events;
-  private final MeterRegistry metrics;
+  private final SnapshotMetrics metrics;
   private final ExecutorService executor =
       Executors.newCachedThreadPool(
           runnable -> {
@@ -36,93 +41,71 @@ public class SnapshotRunner {
   private final Map<String, RunStatus> latest = new ConcurrentHashMap<>();
 
   public SnapshotRunner(
-      SnapshotService service, Targets targets, SnapshotEvents events, MeterRegistry metrics) {
+      SnapshotService service, Targets targets, SnapshotEvents events, SnapshotMetrics metrics) {
     this.service = service;
     this.targets = targets;
     this.events = events;
     this.metrics = metrics;
   }
 
-  /** A refusal is an event, not a silent no-op (besides the metric and the log line). */
-  private void skipped(String target, String trigger, SnapshotRefusedException e) {
-    targets
-        .get(target)
-        .ifPresent(
-            node -> {
-              try {
-                events.skipped(
-                    new SnapshotSkipped(
-                        target, node.target(), trigger, e.reason(), e.getMessage(), Instant.now()));
-              } catch (RuntimeException failure) {
-                LOG.warnf(
-                    "could not emit snapshot-skipped for %s: %s", target, failure.getMessage());
-              }
-            });
-  }
-
   /**
    * Starts a snapshot of {@code target} in the background; throws {@link SnapshotRefusedException}
    * at once when the target is unknown or busy.
    */
-  public RunStatus submit(String target, String trigger) {
-    if (targets.get(target).isEmpty()) {
-      throw new SnapshotRefusedException("unknown-target", "no target named '" + target + "'");
-    }
-    RunStatus running =
-        new RunStatus(target, "running", trigger, Instant.now(), null, null, null, null);
-    RunStatus previous =
+  public RunStatus submit(String target, Trigger trigger) {
+    SourceNode node =
+        targets
+            .get(target)
+            .orElseThrow(
+                () ->
+                    new SnapshotRefusedException(
+                        SkipReason.UNKNOWN_TARGET, "no target named '" + target + "'"));
+    RunStatus running = RunStatus.running(target, trigger);
+    RunStatus current =
         latest.compute(
             target,
-            (name, current) ->
-                current != null && current.state().equals("running") ? current : running);
-    if (previous != running) {
+            (name, previous) ->
+                previous != null && previous.state() == RunStatus.State.RUNNING
+                    ? previous
+                    : running);
+    if (current != running) {
       SnapshotRefusedException busy =
           new SnapshotRefusedException(
-              "busy",
-              "a snapshot of " + target + " is already running since " + previous.startedAt());
-      metrics.counter("chainsnap.snapshot.refused", "target", target, "reason", "busy").increment();
+              SkipReason.BUSY,
+              "a snapshot of " + target + " is already running since " + current.startedAt());
       LOG.warnf("snapshot of %s (%s) refused: %s", target, trigger, busy.getMessage());
-      skipped(target, trigger, busy);
+      skipped(node, trigger, busy);
       throw busy;
     }
-    executor.submit(() -> run(running));
+    executor.submit(() -> run(node, running));
     return running;
   }
 
-  private void run(RunStatus running) {
-    String target = running.target();
+  private void run(SourceNode node, RunStatus running) {
     try {
-      SnapshotResult result = service.snapshot(target, running.trigger());
+      SnapshotResult result = service.snapshot(node, running.trigger());
       latest.put(
-          target,
-          new RunStatus(
-              target,
-              "succeeded",
-              running.trigger(),
-              running.startedAt(),
-              Instant.now(),
-              result.event().snapshotId(),
-              result.event().height(),
-              null));
+          node.name(), running.succeeded(result.event().snapshotId(), result.event().height()));
     } catch (SnapshotRefusedException e) {
-      latest.put(target, finished(running, "refused", e.getMessage()));
-      skipped(target, running.trigger(), e);
+      latest.put(node.name(), running.ended(RunStatus.State.REFUSED, e.getMessage()));
+      skipped(node, running.trigger(), e);
     } catch (RuntimeException | Error e) {
-      LOG.errorf(e, "snapshot of %s failed", target);
-      latest.put(target, finished(running, "failed", String.valueOf(e.getMessage())));
+      LOG.errorf(e, "snapshot of %s failed", node.name());
+      latest.put(
+          node.name(), running.ended(RunStatus.State.FAILED, String.valueOf(e.getMessage())));
     }
   }
 
-  private static RunStatus finished(RunStatus running, String state, String error) {
-    return new RunStatus(
-        running.target(),
-        state,
-        running.trigger(),
-        running.startedAt(),
-        Instant.now(),
-        null,
-        null,
-        error);
+  /** A refusal is an event and a metric, not a silent no-op. */
+  private void skipped(SourceNode node, Trigger trigger, SnapshotRefusedException e) {
+    metrics.refused(node.name(), e.reason());
+    try {
+      events.skipped(
+          new SnapshotSkipped(
+              node.name(), node.target(), trigger, e.reason(), e.getMessage(), Instant.now()));
+    } catch (RuntimeException failure) {
+      LOG.warnf("could not emit snapshot-skipped for %s: %s", node.name(), failure.getMessage());
+    }
   }
 
   /** The latest run of {@code target}, if any. */

@@ -1,4 +1,4 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.target;
 
 import io.chainsnap.chain.ChainAdapter;
 import io.chainsnap.events.SnapshotTarget;

@@ -1,4 +1,4 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.staging;
 
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
 import io.quarkus.runtime.LaunchMode;

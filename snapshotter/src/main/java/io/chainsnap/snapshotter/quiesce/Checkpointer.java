@@ -1,8 +1,7 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.quiesce;
 
 import io.chainsnap.archive.FileTrees;
-import io.chainsnap.snapshotter.node.PauseWatchdog;
-import io.chainsnap.snapshotter.node.Signals;
+import io.chainsnap.snapshotter.target.SourceNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;

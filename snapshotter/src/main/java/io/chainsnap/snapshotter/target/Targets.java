@@ -1,15 +1,20 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.target;
 
+import io.chainsnap.archive.ArchiveFormat;
 import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.archive.ZstdSettings;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.ChainAdapter;
 import io.chainsnap.chain.ChainAdapters;
+import io.chainsnap.domain.ByteSize;
+import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.events.SnapshotTarget;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import io.chainsnap.snapshotter.config.SystemdScope;
 import io.chainsnap.snapshotter.node.DaemonNodeController;
 import io.chainsnap.snapshotter.node.ExecNodeController;
 import io.chainsnap.snapshotter.node.NodeController;
+import io.chainsnap.snapshotter.schedule.ScheduleLedger;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -31,21 +36,24 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class Targets {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Set<String> MODES = Set.of("archive", "full", "pruned");
-  private static final Set<String> QUIESCE = Set.of("stop", "pause-checkpoint");
   private static final Set<String> NETWORKS = Set.of("main", "test", "regtest", "signet");
-  private static final Set<String> CONTROLLERS = Set.of("daemon", "exec", "systemd", "kubernetes");
-  private static final Set<String> SYSTEMD_SCOPES = Set.of("system", "user");
 
   private final Map<String, SourceNode> nodes = new LinkedHashMap<>();
   private final ZstdSettings zstd;
+  private final int chunkSize;
+  private final int workers;
 
   public Targets(SnapshotterConfig config) {
     if (config.targets().isEmpty()) {
       throw new IllegalArgumentException(
           "no target configured: set snapshotter.targets.<name>.chain and the rest");
     }
-    checkHeap(config.archive());
+    chunkSize = chunkSize(config.archive());
+    workers =
+        config.archive().workers() > 0
+            ? config.archive().workers()
+            : Runtime.getRuntime().availableProcessors();
+    checkHeap(chunkSize, workers);
     zstd = zstd(config.archive());
     require(
         config.staging().retention().compareTo(config.staging().urlTtl()) > 0,
@@ -62,12 +70,10 @@ public class Targets {
     require(NAME.matcher(name).matches(), prefix, "name must match " + NAME);
     require(NAME.matcher(target.chain()).matches(), prefix + "chain", "must match " + NAME);
     require(NAME.matcher(target.network()).matches(), prefix + "network", "must match " + NAME);
-    require(MODES.contains(target.mode()), prefix + "mode", "must be one of " + MODES);
-    require(QUIESCE.contains(target.quiesce()), prefix + "quiesce", "must be one of " + QUIESCE);
     String cron = target.cron().strip();
     if (!cron.equals("off")) {
       try {
-        ScheduleLedger.parse(cron);
+        ScheduleLedger.check(cron);
       } catch (IllegalArgumentException e) {
         throw invalid(
             prefix + "cron",
@@ -81,10 +87,6 @@ public class Targets {
         ChainAdapters.NAMES.contains(node.adapter()),
         prefix + "node.adapter",
         "unknown adapter '" + node.adapter() + "' (known: " + ChainAdapters.NAMES + ")");
-    require(
-        CONTROLLERS.contains(node.controller()),
-        prefix + "node.controller",
-        "must be one of " + CONTROLLERS);
     require(
         node.rpcUrl().isPresent() || (node.rpcPort() > 0 && node.rpcPort() < 65536),
         prefix + "node.rpc-port",
@@ -109,7 +111,7 @@ public class Targets {
     NodeController controller;
     Path chainDir = node.chainDir().orElse(node.dataDir());
     switch (node.controller()) {
-      case "daemon" -> {
+      case DAEMON -> {
         require(
             node.adapter().equals("bitcoin-core"),
             prefix + "node.controller",
@@ -139,7 +141,7 @@ public class Targets {
         controller = new DaemonNodeController(daemon, node.stopTimeout(), node.startTimeout());
         chainDir = node.chainDir().orElse(daemon.config().chainDir());
       }
-      case "exec" -> {
+      case EXEC -> {
         SnapshotterConfig.Exec exec = node.exec();
         controller =
             new ExecNodeController(
@@ -151,23 +153,19 @@ public class Targets {
                 node.stopTimeout(),
                 node.startTimeout());
       }
-      case "systemd" -> {
-        require(
-            SYSTEMD_SCOPES.contains(node.systemdScope()),
-            prefix + "node.systemd-scope",
-            "must be one of " + SYSTEMD_SCOPES);
+      case SYSTEMD -> {
         controller =
             ExecNodeController.systemd(
                 node.systemdUnit()
                     .orElseThrow(() -> invalid(prefix + "node.systemd-unit", "required")),
-                node.systemdScope().equals("user"),
+                node.systemdScope() == SystemdScope.USER,
                 adapter,
                 node.stopTimeout(),
                 node.startTimeout());
       }
-      default -> {
+      case KUBERNETES -> {
         require(
-            !target.quiesce().equals("pause-checkpoint"),
+            target.quiesce() != QuiesceStrategy.PAUSE_CHECKPOINT,
             prefix + "quiesce",
             "pause-checkpoint needs the node's process: not available with kubernetes");
         controller =
@@ -179,6 +177,7 @@ public class Targets {
                 node.stopTimeout(),
                 node.startTimeout());
       }
+      default -> throw new IllegalStateException("unhandled controller " + node.controller());
     }
     return new SourceNode(
         name,
@@ -188,12 +187,32 @@ public class Targets {
         reference,
         controller,
         chainDir,
-        includeFilter(target.exclude()));
+        includeFilter(excludes(target)));
   }
 
   /** The archive writer's zstd settings, resolved and checked at start-up. */
   public ZstdSettings zstd() {
     return zstd;
+  }
+
+  /** The archive writer's chunk size in bytes, checked at start-up. */
+  public int chunkSize() {
+    return chunkSize;
+  }
+
+  /** The archive writer's compression threads (all cores unless configured). */
+  public int workers() {
+    return workers;
+  }
+
+  private static int chunkSize(SnapshotterConfig.Archive archive) {
+    try {
+      return archive
+          .chunkSize()
+          .toIntBetween(ArchiveFormat.MIN_CHUNK_SIZE, ArchiveFormat.MAX_CHUNK_SIZE);
+    } catch (IllegalArgumentException e) {
+      throw invalid("snapshotter.archive.chunk-size", e.getMessage());
+    }
   }
 
   /**
@@ -221,17 +240,11 @@ public class Targets {
    * ({@link ArchiveWriter#maxBufferBytes()}): refuse a chunk size this JVM cannot hold rather than
    * fail half way through a snapshot.
    */
-  static void checkHeap(SnapshotterConfig.Archive archive) {
-    int workers =
-        archive.workers() > 0 ? archive.workers() : Runtime.getRuntime().availableProcessors();
+  static void checkHeap(int chunkSize, int workers) {
     long needed;
     try {
       needed =
-          ArchiveWriter.builder()
-              .chunkSize(archive.chunkSize())
-              .workers(workers)
-              .build()
-              .maxBufferBytes();
+          ArchiveWriter.builder().chunkSize(chunkSize).workers(workers).build().maxBufferBytes();
     } catch (IllegalArgumentException e) {
       throw invalid("snapshotter.archive", e.getMessage());
     }
@@ -239,8 +252,8 @@ public class Targets {
     require(
         needed <= direct * 3 / 4,
         "snapshotter.archive.chunk-size",
-        archive.chunkSize()
-            + " bytes with "
+        new ByteSize(chunkSize)
+            + " with "
             + workers
             + " workers needs about "
             + (needed >> 20)
@@ -263,26 +276,25 @@ public class Targets {
     return limit;
   }
 
-  /** A JVM size option value: digits with an optional k, m, g or t suffix; -1 if unreadable. */
+  /** A JVM size option value (digits with an optional k, m, g or t suffix); -1 if unreadable. */
   static long parseJvmSize(String value) {
-    String v = value.strip().toLowerCase(java.util.Locale.ROOT);
-    if (v.isEmpty()) {
-      return -1;
-    }
-    long unit = 1;
-    switch (v.charAt(v.length() - 1)) {
-      case 'k' -> unit = 1L << 10;
-      case 'm' -> unit = 1L << 20;
-      case 'g' -> unit = 1L << 30;
-      case 't' -> unit = 1L << 40;
-      default -> unit = 1;
-    }
-    String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
     try {
-      return Long.parseLong(digits) * unit;
-    } catch (NumberFormatException e) {
+      return ByteSize.of(value).bytes();
+    } catch (IllegalArgumentException e) {
       return -1;
     }
+  }
+
+  // TODO(family): from ChainFamily.privateFiles()
+  private static final List<String> PRIVATE_FILES =
+      List.of(
+          "wallets/**,wallets,**/wallet.dat,debug.log,*.log,.lock,**/LOCK,*.pid,peers.dat,anchors.dat,banlist.dat,banlist.json,mempool.dat,fee_estimates.dat,settings.json,.cookie,onion*"
+              .split(","));
+
+  private static List<String> excludes(SnapshotterConfig.Target target) {
+    List<String> all = new java.util.ArrayList<>(PRIVATE_FILES);
+    all.addAll(target.exclude().orElse(List.of()));
+    return all;
   }
 
   /** Accepts a relative path unless an exclude glob matches it or one of its parents. */

@@ -1,6 +1,11 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.schedule;
 
+import io.chainsnap.domain.Trigger;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import io.chainsnap.snapshotter.service.SnapshotRefusedException;
+import io.chainsnap.snapshotter.service.SnapshotRunner;
+import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.target.Targets;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
@@ -72,7 +77,7 @@ public class SnapshotScheduler {
 
   private static void fire(SnapshotRunner runner, String target, String what) {
     try {
-      runner.submit(target, "schedule");
+      runner.submit(target, Trigger.SCHEDULE);
     } catch (SnapshotRefusedException e) {
       LOG.warnf("%s of %s skipped: %s", what, target, e.getMessage());
     }

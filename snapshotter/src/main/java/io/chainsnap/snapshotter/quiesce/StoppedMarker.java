@@ -1,6 +1,8 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.quiesce;
 
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
+import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.target.Targets;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,8 +53,7 @@ public class StoppedMarker {
   }
 
   /** At start-up, before schedules and listeners: restart nodes a previous run left stopped. */
-  void recover(
-      @Observes @Priority(1) StartupEvent event, Targets targets, SnapshotService service) {
+  void recover(@Observes @Priority(1) StartupEvent event, Targets targets, NodeResumer resumer) {
     for (SourceNode node : targets.all()) {
       Path marker = marker(node);
       if (!Files.exists(marker)) {
@@ -67,7 +68,7 @@ public class StoppedMarker {
       LOG.warnf(
           "%s was left stopped by an interrupted snapshot (%s): starting it", node.name(), what);
       try {
-        service.resume(node, !node.controller().isRunning());
+        resumer.resume(node, !node.controller().isRunning());
         clear(node);
       } catch (RuntimeException e) {
         LOG.errorf(e, "could not start %s again", node.name());

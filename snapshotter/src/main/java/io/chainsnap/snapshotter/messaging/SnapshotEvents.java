@@ -1,4 +1,4 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.messaging;
 
 import io.chainsnap.events.SnapshotCreated;
 import io.chainsnap.events.SnapshotSkipped;

@@ -1,4 +1,4 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.staging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,10 +1,10 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chainsnap.snapshotter.service.ScheduleLedger.StartAction;
+import io.chainsnap.snapshotter.schedule.ScheduleLedger.StartAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

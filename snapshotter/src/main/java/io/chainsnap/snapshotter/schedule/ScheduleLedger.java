@@ -1,4 +1,4 @@
-package io.chainsnap.snapshotter.service;
+package io.chainsnap.snapshotter.schedule;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * <p>One small file per target under {@code <staging dir>/.schedule/}, replaced atomically, holding
  * an ISO-8601 instant. The cron syntax is Quartz's, as the Quarkus scheduler reads it.
  */
-final class ScheduleLedger {
+public final class ScheduleLedger {
   private static final Logger LOG = Logger.getLogger(ScheduleLedger.class);
   private static final CronParser QUARTZ =
       new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
@@ -51,6 +51,13 @@ final class ScheduleLedger {
    *
    * @throws IllegalArgumentException with the parser's reason if it is not one
    */
+  /**
+   * Checks that {@code cron} is a Quartz cron expression; {@link IllegalArgumentException} if not.
+   */
+  public static void check(String cron) {
+    parse(cron);
+  }
+
   static Cron parse(String cron) {
     return QUARTZ.parse(cron.strip()).validate();
   }

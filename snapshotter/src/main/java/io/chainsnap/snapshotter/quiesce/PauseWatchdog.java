@@ -1,4 +1,4 @@
-package io.chainsnap.snapshotter.node;
+package io.chainsnap.snapshotter.quiesce;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
