@@ -165,7 +165,7 @@ class PipelineIT {
                     .map(e -> id[0] = e.snapshotId())
                     .isPresent());
     SnapshotIndex.Entry pending = entry(index().orElseThrow(), id[0]);
-    assertEquals("pending", pending.verification().status());
+    assertEquals(VerificationStatus.PENDING, pending.verification().status());
     String key =
         pending.sources().get("s3").substring(("s3://" + LocalPipeline.BUCKET + "/").length());
     Path object = pipeline.objectFile(key);

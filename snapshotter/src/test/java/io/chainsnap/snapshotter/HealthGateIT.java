@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chainsnap.domain.SkipReason;
+import io.chainsnap.domain.Trigger;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
 import io.chainsnap.events.SnapshotSkipped;
@@ -81,8 +83,8 @@ class HealthGateIT {
                     Duration.ofSeconds(30))
                 .get(0)
                 .value());
-    assertEquals("lagging", skipped.reason());
-    assertEquals("rest", skipped.trigger());
+    assertEquals(SkipReason.LAGGING, skipped.reason());
+    assertEquals(Trigger.REST, skipped.trigger());
     assertTrue(
         given()
             .get("/q/metrics")

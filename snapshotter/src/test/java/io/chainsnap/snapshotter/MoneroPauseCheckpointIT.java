@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chainsnap.archive.ArchiveReader;
 import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.testsupport.Components;
 import io.chainsnap.testsupport.KafkaBroker;
 import io.chainsnap.testsupport.MoneroNode;
@@ -99,7 +100,7 @@ class MoneroPauseCheckpointIT {
         SnapshotMetadata.read(Files.readAllBytes(staged.resolve(SnapshotMetadata.FILE_NAME)));
     assertEquals(tip.height(), metadata.height(), "the tip save_bc reported");
     assertEquals(tip.hash(), metadata.blockHash());
-    assertEquals("pause-checkpoint", metadata.quiesce());
+    assertEquals(QuiesceStrategy.PAUSE_CHECKPOINT, metadata.quiesce());
     assertTrue(
         metadata.nodeDowntimeMillis() < 2_000,
         "frozen for " + metadata.nodeDowntimeMillis() + " ms");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chainsnap.archive.ArchiveReader;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.chain.BitcoinCoreDaemon;
+import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
 import io.chainsnap.events.SnapshotCreated;
@@ -70,7 +71,7 @@ class PauseCheckpointIT {
                 .await(Topics.SNAPSHOT_CREATED, r -> id.equals(r.key()), Duration.ofSeconds(30))
                 .get(0)
                 .value());
-    assertEquals("pause-checkpoint", created.quiesce());
+    assertEquals(QuiesceStrategy.PAUSE_CHECKPOINT, created.quiesce());
     assertEquals(node.height(), created.height());
     assertEquals(node.bestBlockHash(), created.blockHash());
     assertEquals(pidBefore, node.daemon().pid().orElseThrow(), "the node was never restarted");

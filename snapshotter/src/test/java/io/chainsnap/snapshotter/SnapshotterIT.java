@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.archive.ZstdSettings;
+import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.events.CloudEventAttributes;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
@@ -77,7 +78,7 @@ class SnapshotterIT {
     assertEquals(height, created.height());
     assertEquals(hash, created.blockHash());
     assertEquals("litecoin", created.target().chain());
-    assertEquals("stop", created.quiesce());
+    assertEquals(QuiesceStrategy.STOP, created.quiesce());
     assertTrue(created.nodeDowntimeMillis() > 0);
     assertTrue(created.clientVersion().contains("LitecoinCore"), created.clientVersion());
 
