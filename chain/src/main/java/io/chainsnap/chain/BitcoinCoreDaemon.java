@@ -52,12 +52,24 @@ public final class BitcoinCoreDaemon {
 
     /** The directory with the chain data of {@link #network}: what a snapshot captures. */
     public Path chainDir() {
-      return switch (network) {
-        case "main" -> dataDir;
-        case "test" -> dataDir.resolve("testnet4");
-        default -> dataDir.resolve(network);
-      };
+      return BitcoinCoreDaemon.chainDir(dataDir, network);
     }
+  }
+
+  /**
+   * The directory with the chain data of {@code network} under {@code dataDir}: {@code main} -> the
+   * data dir, {@code test} -> {@code testnet4/} (litecoind's name; bitcoind's is {@code
+   * testnet3/}), any other network -> the directory of its name ({@code regtest/}, {@code
+   * signet/}).
+   *
+   * @param network the node's network flag: {@code main}, {@code test}, {@code regtest}, ...
+   */
+  public static Path chainDir(Path dataDir, String network) {
+    return switch (network) {
+      case "main" -> dataDir;
+      case "test" -> dataDir.resolve("testnet4");
+      default -> dataDir.resolve(network);
+    };
   }
 
   private final Config config;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
+import io.chainsnap.domain.RejectionStage;
 import io.chainsnap.events.CloudEventAttributes;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
@@ -41,7 +44,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(LitecoinResource.class)
 class VerifierIT {
-  static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", "full");
+  static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", Mode.FULL);
   static final Duration WAIT = Duration.ofSeconds(120);
   static final List<String> NEVER =
       List.of(
@@ -124,7 +127,7 @@ class VerifierIT {
             claimed,
             hash,
             Instant.now(),
-            "stop",
+            QuiesceStrategy.STOP,
             500,
             manifest);
     Files.write(dir.resolve("snapshot.json"), metadata.toJson());
@@ -180,7 +183,7 @@ class VerifierIT {
 
   @Test
   void aMoneroSnapshotBootsAtTheAnnouncedTipAndALiarIsRejected() throws Exception {
-    SnapshotTarget monero = new SnapshotTarget("monero", "regtest", "full");
+    SnapshotTarget monero = new SnapshotTarget("monero", "regtest", Mode.FULL);
     Path work = Files.createTempDirectory("chainsnap-verifier-monero-");
     try {
       MoneroNode node = MoneroNode.start(work.resolve("xmr"));
@@ -222,7 +225,7 @@ class VerifierIT {
           EventCodec.decode(
               EventType.SNAPSHOT_REJECTED,
               awaitResult(Topics.SNAPSHOT_REJECTED, liar.snapshotId()).value());
-      assertEquals("tip", rejected.stage());
+      assertEquals(RejectionStage.TIP, rejected.stage());
       assertTrue(rejected.reason().contains("height " + tip.height()), rejected.reason());
     } finally {
       io.chainsnap.testsupport.Components.deleteRecursively(work);
@@ -237,7 +240,7 @@ class VerifierIT {
         EventCodec.decode(
             EventType.SNAPSHOT_REJECTED,
             awaitResult(Topics.SNAPSHOT_REJECTED, uploaded.snapshotId()).value());
-    assertEquals("checksum", rejected.stage());
+    assertEquals(RejectionStage.CHECKSUM, rejected.stage());
     assertTrue(rejected.reason().contains("chunk"), rejected.reason());
   }
 
@@ -249,7 +252,7 @@ class VerifierIT {
         EventCodec.decode(
             EventType.SNAPSHOT_REJECTED,
             awaitResult(Topics.SNAPSHOT_REJECTED, uploaded.snapshotId()).value());
-    assertEquals("tip", rejected.stage());
+    assertEquals(RejectionStage.TIP, rejected.stage());
     assertTrue(rejected.reason().contains("height " + (uploaded.height() - 1)), rejected.reason());
   }
 
@@ -262,7 +265,7 @@ class VerifierIT {
         EventCodec.decode(
             EventType.SNAPSHOT_REJECTED,
             awaitResult(Topics.SNAPSHOT_REJECTED, real.snapshotId()).value());
-    assertEquals("download", rejected.stage());
+    assertEquals(RejectionStage.DOWNLOAD, rejected.stage());
     assertTrue(rejected.reason().contains("404"), rejected.reason());
   }
 

@@ -1,6 +1,8 @@
 package io.chainsnap.verifier.config;
 
+import io.chainsnap.chain.ChainFamily;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +35,12 @@ public interface VerifierConfig {
   /** A node binary able to open a restored data dir. */
   interface Node {
     /**
-     * How to boot and read the node: {@code bitcoin-core} (bitcoind, litecoind) or {@code monero}
-     * (monerod).
+     * The node's chain family, by adapter name: {@code bitcoin-core} (bitcoind, litecoind) or
+     * {@code monero} (monerod); any other name fails at start-up.
      */
     @WithDefault("bitcoin-core")
-    String adapter();
+    @WithConverter(BootableChainFamily.class)
+    ChainFamily adapter();
 
     /** The node binary. */
     Path binary();

@@ -1,20 +1,23 @@
 package io.chainsnap.verifier.service;
 
-/** A verification failed at {@code stage}; the snapshot must not be published. */
-public class Rejection extends RuntimeException {
-  private final String stage;
+import io.chainsnap.domain.RejectionStage;
+import java.util.Objects;
 
-  public Rejection(String stage, String message, Throwable cause) {
+/** A verification failed at {@code stage} by the snapshot's fault; it must not be published. */
+public class Rejection extends RuntimeException {
+  private final RejectionStage stage;
+
+  public Rejection(RejectionStage stage, String message, Throwable cause) {
     super(message, cause);
-    this.stage = stage;
+    this.stage = Objects.requireNonNull(stage, "stage");
   }
 
-  public Rejection(String stage, String message) {
+  public Rejection(RejectionStage stage, String message) {
     this(stage, message, null);
   }
 
-  /** {@code download}, {@code checksum}, {@code extract}, {@code boot} or {@code tip}. */
-  public String stage() {
+  /** Where it failed: download, checksum, extract, boot or tip. */
+  public RejectionStage stage() {
     return stage;
   }
 }

@@ -9,11 +9,12 @@ import io.chainsnap.archive.restore.RestoreException;
 import io.chainsnap.archive.restore.RestoreListener;
 import io.chainsnap.archive.restore.RestoreProgress;
 import io.chainsnap.archive.restore.Restorer;
-import io.chainsnap.chain.BitcoinCoreChainAdapter;
-import io.chainsnap.chain.BitcoinCoreDaemon;
+import io.chainsnap.chain.ChainBootException;
+import io.chainsnap.chain.ChainFamily;
 import io.chainsnap.chain.ChainStatus;
-import io.chainsnap.chain.MoneroDaemon;
+import io.chainsnap.chain.IsolatedBoot;
 import io.chainsnap.events.EventData;
+import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.events.SnapshotRejected;
 import io.chainsnap.events.SnapshotUploaded;
 import io.chainsnap.events.SnapshotVerified;
@@ -24,8 +25,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,13 +34,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
@@ -73,8 +71,9 @@ public class VerifyService {
 
   /**
    * Verifies {@code uploaded}; returns the verified or rejected event to emit. Only faults of the
-   * snapshot reject it; the verifier's own trouble (network, disk, configuration) throws, is
-   * retried, and in the end sends the event to the dead-letter topic instead.
+   * snapshot reject it ({@link Verdicts}). The verifier's own trouble (network, server errors,
+   * disk) throws and is retried, then sends the event to the dead-letter topic; its configuration
+   * errors throw {@link PermanentFailureException}: dead-lettered at once, never retried.
    */
   @Retry(
       maxRetries = 3,
@@ -82,60 +81,33 @@ public class VerifyService {
       delayUnit = ChronoUnit.SECONDS,
       maxDuration = 6,
       durationUnit = ChronoUnit.HOURS,
-      retryOn = TransientVerificationException.class)
+      abortOn = PermanentFailureException.class)
   @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.MINUTES)
   public EventData verify(SnapshotUploaded uploaded) {
     Path scratch = config.workDir().resolve(uploaded.snapshotId() + "-" + UUID.randomUUID());
     long started = System.nanoTime();
     try {
-      VerifierConfig.Node node = nodeFor(uploaded);
+      VerifierConfig.Node node = nodeFor(uploaded.target().chain());
+      ChainFamily family = node.adapter();
+      String network = uploaded.target().network();
       Path dataDir = scratch.resolve("data");
-      Path chainDir;
-      Supplier<ChainStatus> boot;
-      if (node.adapter().equals("monero")) {
-        String network = uploaded.target().network();
-        chainDir = MoneroDaemon.chainDir(dataDir, network);
-        boot =
-            () ->
-                MoneroVerificationNode.boot(
-                    node.binary(),
-                    dataDir,
-                    network,
-                    node.args().orElse(List.of()),
-                    node.bootTimeout(),
-                    scratch.resolve("logs"),
-                    freePort(),
-                    freePort());
-      } else {
-        BitcoinCoreDaemon.Config daemonConfig =
-            new BitcoinCoreDaemon.Config(
-                node.binary(),
-                dataDir,
-                networkFlag(uploaded.target().network()),
-                freePort(),
-                "verifier",
-                UUID.randomUUID().toString(),
-                isolatedArgs(node));
-        chainDir = daemonConfig.chainDir();
-        boot = () -> boot(daemonConfig, node.bootTimeout());
-      }
-      restore(uploaded, chainDir);
+      restore(uploaded, family.chainDir(dataDir, network));
       long restoreMillis = (System.nanoTime() - started) / 1_000_000;
       long bootStarted = System.nanoTime();
-      ChainStatus status = boot.get();
+      ChainStatus status =
+          boot(
+              family,
+              new IsolatedBoot(
+                  node.binary(),
+                  dataDir,
+                  network,
+                  node.args().orElse(List.of()),
+                  node.bootTimeout(),
+                  scratch.resolve("logs")));
       long bootMillis = (System.nanoTime() - bootStarted) / 1_000_000;
-      if (status.height() != uploaded.height()
-          || !status.bestBlockHash().equals(uploaded.blockHash())) {
-        throw new Rejection(
-            "tip",
-            "restored node is at height "
-                + status.height()
-                + " hash "
-                + status.bestBlockHash()
-                + ", the snapshot announced height "
-                + uploaded.height()
-                + " hash "
-                + uploaded.blockHash());
+      Optional<Rejection> tip = Verdicts.ofTip(status, uploaded);
+      if (tip.isPresent()) {
+        throw tip.get();
       }
       metrics
           .counter("chainsnap.verifier.verified", "chain", uploaded.target().chain())
@@ -156,7 +128,11 @@ public class VerifyService {
     } catch (Rejection e) {
       metrics
           .counter(
-              "chainsnap.verifier.rejected", "chain", uploaded.target().chain(), "stage", e.stage())
+              "chainsnap.verifier.rejected",
+              "chain",
+              uploaded.target().chain(),
+              "stage",
+              e.stage().wireName())
           .increment();
       LOG.warnf("REJECTED %s at %s: %s", uploaded.snapshotId(), e.stage(), e.getMessage());
       return new SnapshotRejected(
@@ -171,52 +147,34 @@ public class VerifyService {
     }
   }
 
-  private VerifierConfig.Node nodeFor(SnapshotUploaded uploaded) {
-    VerifierConfig.Node node = config.chains().get(uploaded.target().chain());
+  /**
+   * The node configured for {@code chain}, with an executable binary; our configuration, not the
+   * snapshot's fault: never a rejection, and retrying cannot fix it.
+   */
+  private VerifierConfig.Node nodeFor(String chain) {
+    VerifierConfig.Node node = config.chains().get(chain);
     if (node == null) {
-      // our configuration, not the snapshot's fault: never a rejection
-      throw new IllegalStateException(
+      throw new PermanentFailureException(
           "no node configured for chain "
-              + uploaded.target().chain()
+              + chain
               + ": set verifier.chains."
-              + uploaded.target().chain()
-              + ".binary");
+              + chain
+              + ".binary (and .adapter unless bitcoin-core)");
     }
-    if (!ADAPTERS.contains(node.adapter())) {
-      throw new IllegalStateException(
-          "verifier.chains."
-              + uploaded.target().chain()
-              + ".adapter is '"
-              + node.adapter()
-              + "'; the verifier boots "
-              + ADAPTERS);
+    if (!Files.isExecutable(node.binary())) {
+      throw new PermanentFailureException(
+          "verifier.chains." + chain + ".binary " + node.binary() + " is not an executable file");
     }
     return node;
   }
 
-  /** Node families the verifier can boot. */
-  static final List<String> ADAPTERS = List.of("bitcoin-core", "monero");
-
-  static String networkFlag(String network) {
-    return switch (network) {
-      case "mainnet" -> "main";
-      case "testnet" -> "test";
-      default -> network;
-    };
-  }
-
-  private static List<String> isolatedArgs(VerifierConfig.Node node) {
-    List<String> args = new ArrayList<>(node.args().orElse(List.of()));
-    args.addAll(
-        List.of(
-            "-listen=0",
-            "-connect=0",
-            "-dnsseed=0",
-            "-upnp=0",
-            "-disablewallet",
-            // a snapshot's tip is old by the time it is verified; do not treat that as syncing
-            "-maxtipage=2000000000"));
-    return args;
+  /** Boots the family's node on the restored data; a node that will not start rejects at boot. */
+  private static ChainStatus boot(ChainFamily family, IsolatedBoot boot) {
+    try {
+      return family.bootIsolated(boot);
+    } catch (ChainBootException e) {
+      throw Verdicts.ofBoot(e);
+    }
   }
 
   /**
@@ -228,18 +186,13 @@ public class VerifyService {
     try (InputStream in = download(uploaded.manifestUrl())) {
       metadata = SnapshotMetadata.read(in);
     } catch (ArchiveException e) {
-      throw new Rejection("extract", "snapshot.json refused: " + e.getMessage(), e);
+      throw Verdicts.ofManifestRefused(e);
     } catch (IOException e) {
-      throw new TransientVerificationException(
-          "cannot read " + uploaded.manifestUrl() + ": " + e, e);
+      throw new UncheckedIOException("cannot read " + uploaded.manifestUrl() + ": " + e, e);
     }
-    if (!metadata.snapshotId().equals(uploaded.snapshotId())
-        || !metadata.archive().sha256().equals(uploaded.sha256())
-        || metadata.height() != uploaded.height()
-        || !metadata.blockHash().equals(uploaded.blockHash())) {
-      throw new Rejection(
-          "checksum",
-          "published snapshot.json disagrees with snapshot-uploaded (id, sha256 or tip)");
+    Optional<Rejection> disagreement = Verdicts.ofClaims(metadata, uploaded);
+    if (disagreement.isPresent()) {
+      throw disagreement.get();
     }
     try {
       Files.createDirectories(chainDir);
@@ -277,17 +230,13 @@ public class VerifyService {
     try (RangeSource source = HttpRangeSource.of(URI.create(uploaded.archiveUrl()))) {
       restorer.restore(metadata, source, chainDir);
     } catch (RestoreException e) {
-      switch (e.reason()) {
-        // faults of the published snapshot: what operators would get too
-        case NOT_FOUND -> throw new Rejection("download", e.getMessage(), e);
-        case CORRUPT -> throw new Rejection("checksum", e.getMessage(), e);
-        case UNSUPPORTED_FORMAT, UNSAFE -> throw new Rejection("extract", e.getMessage(), e);
-        // the verifier's own trouble (network after retries, timeout, scratch disk): retried
-        case NETWORK, CANCELLED, DISK, NO_SPACE, DESTINATION ->
-            throw new TransientVerificationException(
-                "restore of " + uploaded.archiveUrl() + " failed: " + e.getMessage(), e);
-        default -> throw new IllegalStateException("unknown reason " + e.reason(), e);
+      Optional<Rejection> rejection = Verdicts.ofRestore(e);
+      if (rejection.isPresent()) {
+        throw rejection.get(); // the published snapshot's fault: what operators would get too
       }
+      // the verifier's own trouble (network after retries, timeout, scratch disk): retried
+      throw new IllegalStateException(
+          "restore of " + uploaded.archiveUrl() + " failed: " + e.getMessage(), e);
     } finally {
       timer.shutdownNow();
     }
@@ -309,31 +258,13 @@ public class VerifyService {
     }
     if (response.statusCode() != 200) {
       response.body().close();
-      if (response.statusCode() >= 400 && response.statusCode() < 500) {
-        // what operators would get too: the published object is missing or not public
-        throw new Rejection("download", url + " answered HTTP " + response.statusCode());
+      Optional<Rejection> rejection = Verdicts.ofHttpStatus(url, response.statusCode());
+      if (rejection.isPresent()) {
+        throw rejection.get();
       }
-      throw new TransientVerificationException(
-          url + " answered HTTP " + response.statusCode(), null);
+      throw new IOException(url + " answered HTTP " + response.statusCode());
     }
     return response.body();
-  }
-
-  private ChainStatus boot(BitcoinCoreDaemon.Config daemonConfig, Duration timeout) {
-    BitcoinCoreDaemon daemon = new BitcoinCoreDaemon(daemonConfig);
-    try {
-      daemon.start(timeout);
-      return new BitcoinCoreChainAdapter(daemon.rpc()).status();
-    } catch (RuntimeException e) {
-      throw new Rejection(
-          "boot", "the node did not start on the restored data: " + e.getMessage(), e);
-    } finally {
-      try {
-        daemon.stop(Duration.ofMinutes(2));
-      } catch (RuntimeException e) {
-        LOG.warnf("could not stop the verification node: %s", e.getMessage());
-      }
-    }
   }
 
   private static RestoreListener progress(String snapshotId) {
@@ -356,14 +287,6 @@ public class VerifyService {
         LOG.warnf("restoring %s: %s", snapshotId, message);
       }
     };
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void deleteRecursively(Path dir) {
