@@ -12,21 +12,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Takes a crash-consistent checkpoint of a frozen node's data dir in seconds: files that are never
- * modified in place are hard-linked (LevelDB tables, all block and undo files but the newest),
- * everything else is copied. The node is frozen with SIGSTOP only for that, with a watchdog process
- * ready to SIGCONT it should this agent die, and thawed in a finally block.
+ * Takes a crash-consistent checkpoint of a frozen node's data dir in seconds: files its chain
+ * family never modifies in place ({@code ChainFamily.neverModifiedInPlace}: for Bitcoin Core
+ * LevelDB tables and all block and undo files but the newest) are hard-linked, everything else is
+ * copied. The node is frozen with SIGSTOP only for that, with a watchdog process ready to SIGCONT
+ * it should this agent die, and thawed in a finally block.
  */
 @ApplicationScoped
 public class Checkpointer {
   private static final Logger LOG = Logger.getLogger(Checkpointer.class);
-  private static final Pattern BLOCK_FILE = Pattern.compile("(?:.*/)?(blk|rev)(\\d+)\\.dat");
 
   private final MeterRegistry metrics;
 
@@ -69,20 +68,20 @@ public class Checkpointer {
       Signals.stop(pid);
       frozenAt = System.nanoTime();
       try {
-        List<Path> files = new ArrayList<>();
+        List<String> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(source)) {
-          walk.filter(Files::isRegularFile).forEach(files::add);
+          walk.filter(Files::isRegularFile)
+              .forEach(file -> files.add(source.relativize(file).toString().replace('\\', '/')));
         }
-        int newestBlk = newest(files, source, "blk");
-        int newestRev = newest(files, source, "rev");
-        for (Path file : files) {
-          String relative = source.relativize(file).toString().replace('\\', '/');
+        Predicate<String> linkable = node.family().neverModifiedInPlace(files);
+        for (String relative : files) {
           if (!node.include().test(relative)) {
             continue;
           }
+          Path file = source.resolve(relative);
           Path target = checkpoint.resolve(relative);
           Files.createDirectories(target.getParent());
-          if (immutable(relative, newestBlk, newestRev) && link(file, target)) {
+          if (linkable.test(relative) && link(file, target)) {
             linked++;
           } else {
             Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
@@ -118,30 +117,6 @@ public class Checkpointer {
         "%s frozen %d ms: %d files hard-linked, %d copied (%d bytes)",
         node.name(), frozenMillis, linked, copied, copiedBytes);
     return new Checkpoint(checkpoint, frozenMillis, linked, copied, copiedBytes);
-  }
-
-  /** Files the node never rewrites in place: LevelDB tables, and closed block and undo files. */
-  static boolean immutable(String relative, int newestBlk, int newestRev) {
-    if (relative.endsWith(".ldb") || relative.endsWith(".sst")) {
-      return true;
-    }
-    Matcher m = BLOCK_FILE.matcher(relative);
-    if (m.matches() && relative.startsWith("blocks/")) {
-      int number = Integer.parseInt(m.group(2));
-      return m.group(1).equals("blk") ? number < newestBlk : number < newestRev;
-    }
-    return false;
-  }
-
-  private static int newest(List<Path> files, Path source, String kind) {
-    int newest = -1;
-    for (Path file : files) {
-      Matcher m = BLOCK_FILE.matcher(source.relativize(file).toString());
-      if (m.matches() && m.group(1).equals(kind)) {
-        newest = Math.max(newest, Integer.parseInt(m.group(2)));
-      }
-    }
-    return newest;
   }
 
   private static boolean link(Path file, Path target) throws IOException {

@@ -1,6 +1,7 @@
 package io.chainsnap.snapshotter.target;
 
 import io.chainsnap.chain.ChainAdapter;
+import io.chainsnap.chain.ChainFamily;
 import io.chainsnap.events.SnapshotTarget;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
 import io.chainsnap.snapshotter.node.NodeController;
@@ -19,6 +20,7 @@ import java.util.function.Predicate;
  * @param reference an independent node of the same chain to compare heights with, if configured
  * @param controller stops and starts the node
  * @param chainDir the directory a snapshot captures
+ * @param family what chainsnap knows of the node's chain: files never modified in place, ...
  * @param include accepts the relative paths that go into the archive
  */
 public record SourceNode(
@@ -29,4 +31,5 @@ public record SourceNode(
     Optional<ChainAdapter> reference,
     NodeController controller,
     Path chainDir,
+    ChainFamily family,
     Predicate<String> include) {}

@@ -5,7 +5,8 @@ import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.archive.ZstdSettings;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.ChainAdapter;
-import io.chainsnap.chain.ChainAdapters;
+import io.chainsnap.chain.ChainFamilies;
+import io.chainsnap.chain.ChainFamily;
 import io.chainsnap.domain.ByteSize;
 import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.events.SnapshotTarget;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,10 +85,26 @@ public class Targets {
     require(
         target.maxPause().toMillis() >= 1000, prefix + "max-pause", "must be at least 1 second");
     SnapshotterConfig.Node node = target.node();
+    ChainFamily family =
+        ChainFamilies.find(node.adapter())
+            .orElseThrow(
+                () ->
+                    invalid(
+                        prefix + "node.adapter",
+                        "unknown adapter '"
+                            + node.adapter()
+                            + "' (known: "
+                            + String.join(", ", ChainFamilies.NAMES)
+                            + ")"));
     require(
-        ChainAdapters.NAMES.contains(node.adapter()),
-        prefix + "node.adapter",
-        "unknown adapter '" + node.adapter() + "' (known: " + ChainAdapters.NAMES + ")");
+        family.supportsController(node.controller().configName()),
+        prefix + "node.controller",
+        "'"
+            + node.controller()
+            + "' cannot control "
+            + family.name()
+            + " nodes; use one of "
+            + family.controllers());
     require(
         node.rpcUrl().isPresent() || (node.rpcPort() > 0 && node.rpcPort() < 65536),
         prefix + "node.rpc-port",
@@ -94,16 +112,14 @@ public class Targets {
     URI rpc = URI.create(node.rpcUrl().orElse("http://127.0.0.1:" + node.rpcPort() + "/"));
     String user = node.rpcUser().orElse("");
     String password = node.rpcPassword().orElse("");
-    ChainAdapter adapter =
-        ChainAdapters.create(node.adapter(), rpc, user, password, Duration.ofSeconds(60));
+    ChainAdapter adapter = family.createAdapter(rpc, user, password, Duration.ofSeconds(60));
     Optional<ChainAdapter> reference =
         target
             .health()
             .referenceUrl()
             .map(
                 url ->
-                    ChainAdapters.create(
-                        node.adapter(),
+                    family.createAdapter(
                         URI.create(url),
                         target.health().referenceUser().orElse(""),
                         target.health().referencePassword().orElse(""),
@@ -112,10 +128,6 @@ public class Targets {
     Path chainDir = node.chainDir().orElse(node.dataDir());
     switch (node.controller()) {
       case DAEMON -> {
-        require(
-            node.adapter().equals("bitcoin-core"),
-            prefix + "node.controller",
-            "'daemon' runs Bitcoin Core family nodes only; use exec, systemd or kubernetes");
         require(
             NETWORKS.contains(node.chainNetwork()),
             prefix + "node.chain-network",
@@ -187,7 +199,8 @@ public class Targets {
         reference,
         controller,
         chainDir,
-        includeFilter(excludes(target)));
+        family,
+        includeFilter(excludes(family, target)));
   }
 
   /** The archive writer's zstd settings, resolved and checked at start-up. */
@@ -285,14 +298,9 @@ public class Targets {
     }
   }
 
-  // TODO(family): from ChainFamily.privateFiles()
-  private static final List<String> PRIVATE_FILES =
-      List.of(
-          "wallets/**,wallets,**/wallet.dat,debug.log,*.log,.lock,**/LOCK,*.pid,peers.dat,anchors.dat,banlist.dat,banlist.json,mempool.dat,fee_estimates.dat,settings.json,.cookie,onion*"
-              .split(","));
-
-  private static List<String> excludes(SnapshotterConfig.Target target) {
-    List<String> all = new java.util.ArrayList<>(PRIVATE_FILES);
+  /** The family's private files, which never leave the machine, and the target's own excludes. */
+  private static List<String> excludes(ChainFamily family, SnapshotterConfig.Target target) {
+    List<String> all = new ArrayList<>(family.privateFiles());
     all.addAll(target.exclude().orElse(List.of()));
     return all;
   }
