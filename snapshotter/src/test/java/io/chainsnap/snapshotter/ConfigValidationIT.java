@@ -100,4 +100,33 @@ class ConfigValidationIT {
     props.put("snapshotter.targets.ltc.quiesce", "freeze-everything");
     assertRefused(props, "snapshotter.targets.ltc.quiesce");
   }
+
+  @Test
+  void aControllerTheFamilyCannotRunIsNamed() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.targets.ltc.node.adapter", "monero");
+    assertRefused(props, "snapshotter.targets.ltc.node.controller");
+    assertRefused(props, "'daemon' cannot control monero nodes");
+  }
+
+  @Test
+  void aFamilyWithoutKnownPrivateFilesNeedsExplicitExcludes() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.targets.ltc.node.adapter", "ethereum");
+    props.put("snapshotter.targets.ltc.node.controller", "exec");
+    props.put("snapshotter.targets.ltc.node.exec.stop", "true");
+    props.put("snapshotter.targets.ltc.node.exec.start", "true");
+    props.put("snapshotter.targets.ltc.node.exec.status", "true");
+    assertRefused(props, "snapshotter.targets.ltc.exclude");
+  }
+
+  @Test
+  void badSizesAreNamed() {
+    Map<String, String> props = valid();
+    props.put("snapshotter.staging.min-free-space", "lots");
+    assertRefused(props, "snapshotter.staging.min-free-space");
+    props = valid();
+    props.put("snapshotter.archive.chunk-size", "1k");
+    assertRefused(props, "must be between 4KiB and 1GiB, got 1KiB");
+  }
 }

@@ -97,6 +97,14 @@ public class Targets {
                             + String.join(", ", ChainFamilies.NAMES)
                             + ")"));
     require(
+        !family.privateFiles().isEmpty() || target.exclude().isPresent(),
+        prefix + "exclude",
+        "chainsnap does not know which files of a "
+            + family.name()
+            + " node are private (node keys, validator keys, keystores, locks), and snapshots are"
+            + " public: list them in exclude (e.g. geth: nodekey,keystore/**; CometBFT:"
+            + " priv_validator_key.json,node_key.json,priv_validator_state.json)");
+    require(
         family.supportsController(node.controller().configName()),
         prefix + "node.controller",
         "'"
