@@ -2,7 +2,6 @@ package io.chainsnap.publisher;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,11 @@ import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.archive.SnapshotIndex;
 import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
+import io.chainsnap.domain.RejectionStage;
+import io.chainsnap.domain.Sha256;
+import io.chainsnap.domain.VerificationStatus;
 import io.chainsnap.events.ArchiveRef;
 import io.chainsnap.events.CloudEventAttributes;
 import io.chainsnap.events.EventCodec;
@@ -41,8 +45,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +62,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(S3Resource.class)
 @QuarkusTestResource(IpfsResource.class)
 class PublisherIT {
-  static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", "full");
+  static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", Mode.FULL);
   static final String HASH = "91280346e339bbc6614a0baf04b1a257da8b197b0b55ced010ad075270eac7cb";
   static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -102,12 +106,12 @@ class PublisherIT {
             id,
             "litecoin",
             "regtest",
-            "full",
+            Mode.FULL,
             "/LitecoinCore:0.21.2.1/",
             height,
             HASH,
             Instant.now(),
-            "stop",
+            QuiesceStrategy.STOP,
             1000,
             manifest);
     byte[] json = metadata.toJson();
@@ -124,13 +128,13 @@ class PublisherIT {
         HASH,
         "/LitecoinCore:0.21.2.1/",
         metadata.takenAt(),
-        "stop",
+        QuiesceStrategy.STOP,
         1000,
         new ArchiveRef(
             staging.url(id + "/snapshot.tar.zst"),
             staging.url(id + "/snapshot.json"),
             manifest.sha256(),
-            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)),
+            Sha256.hex(json),
             manifest.compressedSize(),
             manifest.contentSize(),
             manifest.fileCount(),
@@ -175,12 +179,12 @@ class PublisherIT {
   }
 
   static String sha256(InputStream in) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    MessageDigest digest = Sha256.newDigest();
     byte[] buffer = new byte[1 << 16];
     for (int n; (n = in.read(buffer)) > 0; ) {
       digest.update(buffer, 0, n);
     }
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.toHex(digest);
   }
 
   @Test
@@ -228,8 +232,8 @@ class PublisherIT {
                             e.snapshotId().equals(created.snapshotId())
                                 && e.sources().containsKey("ipfs")));
     SnapshotIndex pending = index();
-    assertEquals("pending", pending.snapshots().get(0).verification().status());
-    assertFalse(pending.latest().containsKey("full"));
+    assertEquals(VerificationStatus.PENDING, pending.snapshots().get(0).verification().status());
+    assertTrue(pending.latest(Mode.FULL).isEmpty());
 
     send(
         new SnapshotVerified(
@@ -237,9 +241,9 @@ class PublisherIT {
     SnapshotPublished published = awaitEvent(EventType.SNAPSHOT_PUBLISHED, created.snapshotId());
     assertEquals(created.snapshotId(), published.latest());
     SnapshotIndex index = index();
-    assertEquals(created.snapshotId(), index.latest().get("full"));
+    assertEquals(Optional.of(created.snapshotId()), index.latest(Mode.FULL));
     SnapshotIndex.Entry entry = index.snapshots().get(0);
-    assertEquals("verified", entry.verification().status());
+    assertEquals(VerificationStatus.VERIFIED, entry.verification().status());
     assertEquals(created.archive().sha256(), entry.sha256());
     assertEquals("ipfs://" + pinned.cid(), entry.sources().get("ipfs"));
     assertEquals(uploaded.archiveUrl(), entry.sources().get("https"));
@@ -269,7 +273,7 @@ class PublisherIT {
             newer.snapshotId(),
             TARGET,
             newerUploaded.archiveUrl(),
-            "checksum",
+            RejectionStage.CHECKSUM,
             "chunk 3 differs",
             Instant.now()));
     org.awaitility.Awaitility.await()
@@ -280,8 +284,8 @@ class PublisherIT {
                     .anyMatch(
                         e ->
                             e.snapshotId().equals(newer.snapshotId())
-                                && e.verification().status().equals("rejected")));
-    assertEquals(created.snapshotId(), index().latest().get("full"));
+                                && e.verification().status() == VerificationStatus.REJECTED));
+    assertEquals(Optional.of(created.snapshotId()), index().latest(Mode.FULL));
   }
 
   @Test

@@ -50,7 +50,7 @@ public class SnapshotCreatedListener {
     MDC.put("snapshotId", created.snapshotId());
     try {
       SnapshotUploaded uploaded = uploads.upload(created);
-      index.changed(created.target());
+      index.changed(created.target(), created.snapshotId());
       events.uploaded(uploaded);
     } finally {
       MDC.remove("snapshotId");
@@ -68,7 +68,7 @@ public class SnapshotCreatedListener {
     MDC.put("snapshotId", created.snapshotId());
     try {
       SnapshotPinned pinned = pins.pin(created);
-      index.changed(created.target());
+      index.changed(created.target(), created.snapshotId());
       events.pinned(pinned);
     } finally {
       MDC.remove("snapshotId");

@@ -1,64 +1,49 @@
 package io.chainsnap.publisher.service;
 
+import io.chainsnap.domain.Sha256;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
-/** SHA-256 helpers: of bytes, and of a stream while it is read (no second pass). */
-final class Hashing {
-  private Hashing() {}
+/**
+ * A stream that hashes (SHA-256) and counts what passes through it, so no second pass is needed.
+ */
+final class HashingInputStream extends FilterInputStream {
+  private final MessageDigest digest = Sha256.newDigest();
+  private long count;
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  HashingInputStream(InputStream in) {
+    super(in);
   }
 
-  static String sha256Hex(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256().digest(bytes));
+  @Override
+  public int read() throws IOException {
+    int b = super.read();
+    if (b >= 0) {
+      digest.update((byte) b);
+      count++;
+    }
+    return b;
   }
 
-  /** A stream that hashes and counts what passes through it. */
-  static final class HashingInputStream extends FilterInputStream {
-    private final MessageDigest digest = sha256();
-    private long count;
-
-    HashingInputStream(InputStream in) {
-      super(in);
+  @Override
+  public int read(byte[] buffer, int offset, int length) throws IOException {
+    int n = super.read(buffer, offset, length);
+    if (n > 0) {
+      digest.update(buffer, offset, n);
+      count += n;
     }
+    return n;
+  }
 
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        digest.update((byte) b);
-        count++;
-      }
-      return b;
-    }
+  /** Hex SHA-256 of everything read so far (ends the digest: call once, at the end). */
+  String hex() {
+    return Sha256.toHex(digest);
+  }
 
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = super.read(buffer, offset, length);
-      if (n > 0) {
-        digest.update(buffer, offset, n);
-        count += n;
-      }
-      return n;
-    }
-
-    /** Hex SHA-256 of everything read so far. */
-    String hex() {
-      return HexFormat.of().formatHex(digest.digest());
-    }
-
-    long count() {
-      return count;
-    }
+  /** Bytes read so far. */
+  long count() {
+    return count;
   }
 }

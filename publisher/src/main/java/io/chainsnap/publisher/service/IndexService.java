@@ -1,217 +1,237 @@
 package io.chainsnap.publisher.service;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chainsnap.archive.ArchiveException;
 import io.chainsnap.archive.SnapshotIndex;
-import io.chainsnap.events.EventCodec;
-import io.chainsnap.events.EventType;
-import io.chainsnap.events.SnapshotCreated;
-import io.chainsnap.events.SnapshotPinned;
+import io.chainsnap.domain.SnapshotId;
+import io.chainsnap.domain.VerificationStatus;
+import io.chainsnap.events.EventData;
 import io.chainsnap.events.SnapshotPublished;
 import io.chainsnap.events.SnapshotRejected;
 import io.chainsnap.events.SnapshotTarget;
-import io.chainsnap.events.SnapshotUploaded;
 import io.chainsnap.events.SnapshotVerified;
+import io.chainsnap.publisher.CatalogStage;
 import io.chainsnap.publisher.config.PublisherConfig;
 import io.chainsnap.publisher.store.ArchiveStore;
 import io.chainsnap.publisher.store.CatalogKeys;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps {@code chain/network/index.json}: rebuilt from the catalog after every change, so it is
- * always the whole truth, never a patch. Only verified snapshots can be {@code latest}; rejected
- * ones stay listed, marked, and are never offered as latest.
+ * Keeps {@code chain/network/index.json} the whole truth of the catalog. A change to one snapshot
+ * re-reads that snapshot's records only and replaces its entry in the current index ({@link
+ * IndexBuilder}); the whole catalog is read only when the index is missing or unreadable, or when
+ * the last update of that index failed in this process. Only verified snapshots can be {@code
+ * latest}; rejected ones stay listed, marked, and are never offered as latest.
  *
- * <p>Rebuilds are serialised in this process. Several publisher instances would race on the index
- * of one chain/network; run one catalog consumer per chain/network (see the module README).
+ * <p>Updates are serialised in this process. Several publisher instances would race on the index of
+ * one chain/network; run one catalog consumer per chain/network (see the module README).
  */
 @ApplicationScoped
 public class IndexService {
   private static final Logger LOG = Logger.getLogger(IndexService.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArchiveStore store;
   private final Catalog catalog;
-  private final PublisherConfig config;
+  private final IndexBuilder builder;
 
+  /** Index keys whose last update did not complete: rebuilt whole next time. */
+  private final Set<String> stale = new HashSet<>();
+
+  @Inject
   public IndexService(ArchiveStore store, Catalog catalog, PublisherConfig config) {
+    this(store, catalog, new IndexBuilder(config.ipfs().gatewayUrl()));
+  }
+
+  /** A service over {@code store} that builds entries with {@code builder}. */
+  public IndexService(ArchiveStore store, Catalog catalog, IndexBuilder builder) {
     this.store = store;
     this.catalog = catalog;
-    this.config = config;
+    this.builder = builder;
   }
 
   /**
-   * Records the verification and rewrites the index; returns the {@code snapshot-published} event
-   * to emit, or empty if this snapshot was already published (a redelivered event).
+   * Records the verification and updates the index; returns the {@code snapshot-published} event to
+   * emit, or empty if this snapshot was already published (a redelivered event) or a newer verdict
+   * rejected it.
    */
   public synchronized Optional<SnapshotPublished> verified(SnapshotVerified verified) {
-    catalog.record(verified.target(), verified.snapshotId(), "verified", verified);
-    if (catalog.read(verified.target(), verified.snapshotId(), "published").isPresent()) {
-      LOG.infof("%s was already published: not publishing again", verified.snapshotId());
-      rebuild(verified.target().chain(), verified.target().network());
+    SnapshotTarget target = verified.target();
+    String id = verified.snapshotId();
+    catalog.record(target, id, CatalogStage.VERIFIED, verified);
+    if (catalog.read(target, id, CatalogStage.PUBLISHED).isPresent()) {
+      LOG.infof("%s was already published: not publishing again", id);
+      update(target, id);
       return Optional.empty();
     }
-    SnapshotIndex index = rebuild(verified.target().chain(), verified.target().network());
+    SnapshotIndex index = update(target, id);
     boolean stillVerified =
         index.snapshots().stream()
             .anyMatch(
                 e ->
-                    e.snapshotId().equals(verified.snapshotId())
-                        && e.verification().status().equals("verified"));
-    String latest = index.latest().get(verified.target().mode());
-    if (!stillVerified || latest == null) {
+                    e.snapshotId().equals(id)
+                        && e.verification().status() == VerificationStatus.VERIFIED);
+    Optional<String> latest = index.latest(target.mode());
+    if (!stillVerified || latest.isEmpty()) {
       LOG.warnf(
-          "%s is not verified in the index (a newer verdict rejected it): not publishing",
-          verified.snapshotId());
+          "%s is not verified in the index (a newer verdict rejected it): not publishing", id);
       return Optional.empty();
     }
     return Optional.of(
         new SnapshotPublished(
-            verified.snapshotId(),
-            verified.target(),
-            store.publicUrl(
-                CatalogKeys.index(verified.target().chain(), verified.target().network())),
+            id,
+            target,
+            store.publicUrl(CatalogKeys.index(target.chain(), target.network())),
             index.sequence(),
-            latest,
+            latest.get(),
             Instant.now()));
   }
 
   /** Remembers that the event was emitted, so a redelivery does not publish twice. */
   public void markPublished(SnapshotPublished published) {
-    catalog.record(published.target(), published.snapshotId(), "published", published);
+    catalog.record(published.target(), published.snapshotId(), CatalogStage.PUBLISHED, published);
   }
 
-  /** Records a rejection and rewrites the index so that it shows it. */
+  /** Records a rejection and updates the index so that it shows it. */
   public synchronized void rejected(SnapshotRejected rejected) {
-    catalog.record(rejected.target(), rejected.snapshotId(), "rejected", rejected);
-    rebuild(rejected.target().chain(), rejected.target().network());
+    catalog.record(rejected.target(), rejected.snapshotId(), CatalogStage.REJECTED, rejected);
+    update(rejected.target(), rejected.snapshotId());
   }
 
-  /** Rewrites the index after an upload or a pin, so it lists pending snapshots and their CIDs. */
-  public synchronized void changed(SnapshotTarget target) {
-    rebuild(target.chain(), target.network());
+  /** Updates the index after an upload or a pin, so it lists pending snapshots and their CIDs. */
+  public synchronized void changed(SnapshotTarget target, String snapshotId) {
+    update(target, snapshotId);
   }
 
-  /** Rebuilds and stores the index of {@code chain/network} from the catalog. */
+  /**
+   * Brings the entry of {@code snapshotId} in its index up to date with the catalog and stores the
+   * index; rebuilds the index from the whole catalog if it is missing, unreadable or stale.
+   */
+  synchronized SnapshotIndex update(SnapshotTarget target, String snapshotId) {
+    String key = CatalogKeys.index(target.chain(), target.network());
+    boolean wasStale = !stale.add(key); // stays stale until this update is stored
+    Optional<byte[]> stored = store.get(key);
+    SnapshotIndex current = null;
+    long sequence = 0;
+    if (stored.isPresent()) {
+      try {
+        current = SnapshotIndex.read(stored.get());
+        sequence = current.sequence();
+      } catch (ArchiveException e) {
+        LOG.warnf("%s is unreadable (%s): rebuilding it from the catalog", key, e.getMessage());
+        sequence = sequenceOf(stored.get());
+      }
+    }
+    SnapshotIndex next;
+    if (current == null || wasStale) {
+      next = rebuild(target.chain(), target.network(), sequence);
+    } else {
+      Optional<SnapshotIndex.Entry> entry = builder.entry(records(target, snapshotId));
+      next = builder.update(current, snapshotId, entry, Instant.now());
+      write(key, next);
+    }
+    stale.remove(key);
+    return next;
+  }
+
+  /** Rebuilds and stores the index of {@code chain/network} from the whole catalog. */
   public synchronized SnapshotIndex rebuild(String chain, String network) {
-    Map<String, Map<String, byte[]>> records = new TreeMap<>();
+    String key = CatalogKeys.index(chain, network);
+    long sequence =
+        store
+            .get(key)
+            .map(
+                bytes -> {
+                  try {
+                    return SnapshotIndex.read(bytes).sequence();
+                  } catch (ArchiveException e) {
+                    return sequenceOf(bytes);
+                  }
+                })
+            .orElse(0L);
+    return rebuild(chain, network, sequence);
+  }
+
+  private SnapshotIndex rebuild(String chain, String network, long previousSequence) {
+    Map<String, Map<CatalogStage, EventData>> records = new TreeMap<>();
     String prefix = CatalogKeys.catalog(chain, network);
     for (String key : store.list(prefix)) {
       String rest = key.substring(prefix.length());
       int slash = rest.indexOf('/');
-      if (slash < 0 || !rest.endsWith(".json")) {
+      if (slash < 0 || !rest.endsWith(CatalogKeys.RECORD_SUFFIX)) {
         continue;
       }
       String id = rest.substring(0, slash);
-      String stage = rest.substring(slash + 1, rest.length() - ".json".length());
+      Optional<CatalogStage> stage =
+          stage(rest.substring(slash + 1, rest.length() - CatalogKeys.RECORD_SUFFIX.length()));
+      if (stage.isEmpty() || !IndexBuilder.INDEXED_STAGES.contains(stage.get())) {
+        continue;
+      }
+      if (!SnapshotId.isValid(id)) {
+        LOG.warnf("ignoring catalog record %s: invalid snapshot id", key);
+        continue;
+      }
       store
           .get(key)
-          .ifPresent(bytes -> records.computeIfAbsent(id, k -> new HashMap<>()).put(stage, bytes));
+          .ifPresent(
+              bytes ->
+                  records
+                      .computeIfAbsent(id, k -> new EnumMap<>(CatalogStage.class))
+                      .put(stage.get(), Catalog.decode(stage.get(), bytes)));
     }
     List<SnapshotIndex.Entry> entries = new ArrayList<>();
-    for (Map.Entry<String, Map<String, byte[]>> snapshot : records.entrySet()) {
-      entry(snapshot.getValue()).ifPresent(entries::add);
+    for (Map<CatalogStage, EventData> snapshot : records.values()) {
+      builder.entry(IndexBuilder.CatalogRecords.of(snapshot)).ifPresent(entries::add);
     }
-    entries.sort(
-        Comparator.comparing(SnapshotIndex.Entry::takenAt)
-            .thenComparing(SnapshotIndex.Entry::snapshotId)
-            .reversed());
-    Map<String, String> latest = new LinkedHashMap<>();
-    for (SnapshotIndex.Entry entry : entries) {
-      if (entry.verification().status().equals("verified")) {
-        latest.putIfAbsent(entry.mode(), entry.snapshotId());
-      }
-    }
-    String indexKey = CatalogKeys.index(chain, network);
-    long sequence =
-        store.get(indexKey).map(bytes -> SnapshotIndex.read(bytes).sequence()).orElse(0L) + 1;
-    SnapshotIndex index =
-        new SnapshotIndex(
-            SnapshotIndex.FORMAT_VERSION, chain, network, sequence, Instant.now(), latest, entries);
-    store.put(indexKey, index.toJson(), "application/json", "no-cache, max-age=0", Map.of());
-    LOG.infof(
-        "index %s sequence %d: %d snapshots, latest %s",
-        indexKey, sequence, entries.size(), latest);
+    SnapshotIndex index = builder.index(chain, network, previousSequence, Instant.now(), entries);
+    String key = CatalogKeys.index(chain, network);
+    write(key, index);
+    stale.remove(key);
     return index;
   }
 
-  private Optional<SnapshotIndex.Entry> entry(Map<String, byte[]> stages) {
-    if (!stages.containsKey("created") || !stages.containsKey("uploaded")) {
-      return Optional.empty(); // not public yet
+  private IndexBuilder.CatalogRecords records(SnapshotTarget target, String snapshotId) {
+    Map<CatalogStage, EventData> records = new EnumMap<>(CatalogStage.class);
+    for (CatalogStage stage : IndexBuilder.INDEXED_STAGES) {
+      catalog.<EventData>read(target, snapshotId, stage).ifPresent(r -> records.put(stage, r));
     }
-    SnapshotCreated created = decode(EventType.SNAPSHOT_CREATED, stages.get("created"));
-    SnapshotUploaded uploaded = decode(EventType.SNAPSHOT_UPLOADED, stages.get("uploaded"));
-    Map<String, String> sources = new LinkedHashMap<>();
-    sources.put("https", uploaded.archiveUrl());
-    sources.put("manifest", uploaded.manifestUrl());
-    sources.put("s3", "s3://" + uploaded.bucket() + "/" + uploaded.archiveKey());
-    if (stages.containsKey("pinned")) {
-      SnapshotPinned pinned = decode(EventType.SNAPSHOT_PINNED, stages.get("pinned"));
-      sources.put("ipfs", "ipfs://" + pinned.cid());
-      config
-          .ipfs()
-          .gatewayUrl()
-          .ifPresent(gateway -> sources.put("ipfs-gateway", gateway + "/ipfs/" + pinned.cid()));
-    }
-    // the newest verdict wins: a re-verification can confirm or overturn an earlier one
-    SnapshotRejected rejected =
-        stages.containsKey("rejected")
-            ? decode(EventType.SNAPSHOT_REJECTED, stages.get("rejected"))
-            : null;
-    SnapshotVerified verified =
-        stages.containsKey("verified")
-            ? decode(EventType.SNAPSHOT_VERIFIED, stages.get("verified"))
-            : null;
-    if (rejected != null
-        && verified != null
-        && verified.verifiedAt().isAfter(rejected.rejectedAt())) {
-      rejected = null;
-    }
-    SnapshotIndex.Verification verification;
-    if (rejected != null) {
-      verification =
-          new SnapshotIndex.Verification(
-              "rejected", rejected.rejectedAt(), rejected.stage() + ": " + rejected.reason());
-    } else if (verified != null) {
-      verification =
-          new SnapshotIndex.Verification(
-              "verified",
-              verified.verifiedAt(),
-              "restored in "
-                  + verified.restoreMillis()
-                  + " ms, node answered at height "
-                  + verified.height()
-                  + " in "
-                  + verified.bootMillis()
-                  + " ms");
-    } else {
-      verification = new SnapshotIndex.Verification("pending", null, null);
-    }
-    return Optional.of(
-        new SnapshotIndex.Entry(
-            created.snapshotId(),
-            created.target().mode(),
-            created.height(),
-            created.blockHash(),
-            created.clientVersion(),
-            created.takenAt(),
-            created.archive().compressedSize(),
-            created.archive().contentSize(),
-            created.archive().fileCount(),
-            created.archive().sha256(),
-            sources,
-            verification));
+    return IndexBuilder.CatalogRecords.of(records);
   }
 
-  private static <T extends io.chainsnap.events.EventData> T decode(EventType type, byte[] json) {
-    return EventCodec.decode(type, new String(json, StandardCharsets.UTF_8));
+  private void write(String key, SnapshotIndex index) {
+    store.put(key, index.toJson(), "application/json", "no-cache, max-age=0", Map.of());
+    LOG.infof(
+        "index %s sequence %d: %d snapshots, latest %s",
+        key, index.sequence(), index.snapshots().size(), index.latest());
+  }
+
+  private static Optional<CatalogStage> stage(String name) {
+    for (CatalogStage stage : CatalogStage.values()) {
+      if (stage.wireName().equals(name)) {
+        return Optional.of(stage);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code sequence} of an index this code cannot read, so the next one still counts up. */
+  private static long sequenceOf(byte[] json) {
+    try {
+      return Math.max(0, JSON.readTree(json).path("sequence").asLong(0));
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 }

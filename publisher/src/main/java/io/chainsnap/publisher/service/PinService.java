@@ -1,8 +1,9 @@
 package io.chainsnap.publisher.service;
 
-import io.chainsnap.events.InvalidEventException;
+import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.events.SnapshotCreated;
 import io.chainsnap.events.SnapshotPinned;
+import io.chainsnap.publisher.CatalogStage;
 import io.chainsnap.publisher.client.IpfsRpcClient;
 import io.chainsnap.publisher.config.PublisherConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,11 +46,11 @@ public class PinService {
       delayUnit = ChronoUnit.SECONDS,
       maxDuration = 2,
       durationUnit = ChronoUnit.HOURS,
-      abortOn = {PermanentFailureException.class, InvalidEventException.class})
+      abortOn = PermanentFailureException.class)
   @ExponentialBackoff(maxDelay = 1, maxDelayUnit = ChronoUnit.MINUTES)
   public SnapshotPinned pin(SnapshotCreated created) {
     Optional<SnapshotPinned> recorded =
-        catalog.read(created.target(), created.snapshotId(), "pinned");
+        catalog.read(created.target(), created.snapshotId(), CatalogStage.PINNED);
     if (recorded.isPresent()) {
       String cid = recorded.get().cid();
       if (!ipfs.isPinned(cid)) {
@@ -60,7 +61,7 @@ public class PinService {
       metrics.counter("chainsnap.publisher.pin.skipped").increment();
       return recorded.get();
     }
-    AtomicReference<Hashing.HashingInputStream> sent = new AtomicReference<>();
+    AtomicReference<HashingInputStream> sent = new AtomicReference<>();
     String cid;
     try {
       cid =
@@ -68,7 +69,7 @@ public class PinService {
               "snapshot.tar.zst",
               () -> {
                 InputStream in = staging.open(created.archive().archiveUrl());
-                Hashing.HashingInputStream hashing = new Hashing.HashingInputStream(in);
+                HashingInputStream hashing = new HashingInputStream(in);
                 sent.set(hashing);
                 return hashing;
               });
@@ -81,7 +82,7 @@ public class PinService {
       }
       throw e;
     }
-    Hashing.HashingInputStream hashed = sent.get();
+    HashingInputStream hashed = sent.get();
     String actual = hashed == null ? "nothing" : hashed.hex();
     if (!created.archive().sha256().equals(actual)
         || hashed.count() != created.archive().compressedSize()) {
@@ -98,7 +99,7 @@ public class PinService {
     }
     SnapshotPinned pinned =
         new SnapshotPinned(created.snapshotId(), created.target(), cid, Instant.now());
-    catalog.record(created.target(), created.snapshotId(), "pinned", pinned);
+    catalog.record(created.target(), created.snapshotId(), CatalogStage.PINNED, pinned);
     metrics.counter("chainsnap.publisher.pin.bytes").increment(created.archive().compressedSize());
     LOG.infof("pinned %s as %s", created.snapshotId(), cid);
     return pinned;

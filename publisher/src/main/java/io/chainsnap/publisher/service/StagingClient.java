@@ -1,5 +1,6 @@
 package io.chainsnap.publisher.service;
 
+import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.publisher.config.PublisherConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;

@@ -1,10 +1,13 @@
 package io.chainsnap.publisher.service;
 
 import io.chainsnap.archive.ArchiveException;
+import io.chainsnap.archive.SnapshotClaims;
 import io.chainsnap.archive.SnapshotMetadata;
-import io.chainsnap.events.InvalidEventException;
+import io.chainsnap.domain.Sha256;
+import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.events.SnapshotCreated;
 import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.publisher.CatalogStage;
 import io.chainsnap.publisher.store.ArchiveStore;
 import io.chainsnap.publisher.store.CatalogKeys;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,7 +53,7 @@ public class UploadService {
       delayUnit = ChronoUnit.SECONDS,
       maxDuration = 2,
       durationUnit = ChronoUnit.HOURS,
-      abortOn = {PermanentFailureException.class, InvalidEventException.class})
+      abortOn = PermanentFailureException.class)
   @ExponentialBackoff(maxDelay = 1, maxDelayUnit = ChronoUnit.MINUTES)
   public SnapshotUploaded upload(SnapshotCreated created) {
     String id = created.snapshotId();
@@ -71,8 +74,8 @@ public class UploadService {
       metrics.counter("chainsnap.publisher.upload.skipped").increment();
     } else {
       Timer.Sample sample = Timer.start(metrics);
-      try (Hashing.HashingInputStream in =
-          new Hashing.HashingInputStream(staging.open(created.archive().archiveUrl()))) {
+      try (HashingInputStream in =
+          new HashingInputStream(staging.open(created.archive().archiveUrl()))) {
         store.upload(
             archiveKey,
             in,
@@ -121,13 +124,14 @@ public class UploadService {
             sha256,
             size,
             Instant.now());
-    catalog.record(created.target(), id, "created", created);
-    catalog.record(created.target(), id, "uploaded", uploaded);
+    catalog.record(created.target(), id, CatalogStage.CREATED, created);
+    catalog.record(created.target(), id, CatalogStage.UPLOADED, uploaded);
     return uploaded;
   }
 
-  private static void checkManifest(SnapshotCreated created, byte[] manifest) {
-    String actual = Hashing.sha256Hex(manifest);
+  /** Refuses a staged {@code snapshot.json} that is not the one {@code created} announced. */
+  static void checkManifest(SnapshotCreated created, byte[] manifest) {
+    String actual = Sha256.hex(manifest);
     if (!actual.equals(created.archive().manifestSha256())) {
       throw new PermanentFailureException(
           "staged snapshot.json of "
@@ -142,16 +146,18 @@ public class UploadService {
       metadata = SnapshotMetadata.read(manifest);
     } catch (ArchiveException e) {
       throw new PermanentFailureException(
-          "staged snapshot.json of " + created.snapshotId() + " is invalid: " + e.getMessage());
+          "staged snapshot.json of " + created.snapshotId() + " is invalid: " + e.getMessage(), e);
     }
-    if (!metadata.snapshotId().equals(created.snapshotId())
-        || metadata.height() != created.height()
-        || !metadata.blockHash().equals(created.blockHash())
-        || !metadata.archive().sha256().equals(created.archive().sha256())) {
-      throw new PermanentFailureException(
-          "staged snapshot.json of "
-              + created.snapshotId()
-              + " disagrees with snapshot-created (id, height, hash or archive sha256)");
+    String disagreement =
+        SnapshotClaims.of(created.snapshotId())
+            .withTarget(
+                created.target().chain(), created.target().network(), created.target().mode())
+            .withTip(created.height(), created.blockHash())
+            .withArchive(created.archive().sha256(), created.archive().compressedSize())
+            .withContent(created.archive().contentSize(), created.archive().fileCount())
+            .disagreement(metadata, "snapshot-created");
+    if (disagreement != null) {
+      throw new PermanentFailureException("staged " + disagreement);
     }
   }
 }

@@ -1,2 +1,6 @@
-/** Upload, pin, catalog and index logic; idempotent on the snapshot id. */
+/**
+ * Upload, pin, catalog and index logic; idempotent on the snapshot id. The index decisions are pure
+ * ({@link io.chainsnap.publisher.service.IndexBuilder}); {@code IndexService} applies them per
+ * change.
+ */
 package io.chainsnap.publisher.service;

@@ -1,26 +1,36 @@
 package io.chainsnap.publisher.store;
 
+import io.chainsnap.domain.SnapshotId;
+import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.events.SnapshotTarget;
+import io.chainsnap.publisher.CatalogStage;
 
 /**
  * The bucket's layout. Published objects live under immutable keys {@code
  * chain/network/mode/snapshotId/…}; the index is {@code chain/network/index.json}; the publisher's
- * own catalog (one small JSON record per snapshot and stage) lives under a private prefix.
+ * own catalog (one small JSON record per snapshot and stage) lives under a private prefix. Every
+ * snapshot id is checked before it becomes part of a key.
  */
 public final class CatalogKeys {
   /** Private prefix of catalog records, never public-read. */
   public static final String CATALOG_PREFIX = "_catalog/";
 
+  /** File name ending of a catalog record. */
+  public static final String RECORD_SUFFIX = ".json";
+
   private CatalogKeys() {}
 
+  /** Key of the published archive. */
   public static String archive(SnapshotTarget target, String snapshotId) {
-    return target.path() + "/" + snapshotId + "/snapshot.tar.zst";
+    return target.path() + "/" + checked(snapshotId) + "/snapshot.tar.zst";
   }
 
+  /** Key of the published {@code snapshot.json}. */
   public static String manifest(SnapshotTarget target, String snapshotId) {
-    return target.path() + "/" + snapshotId + "/snapshot.json";
+    return target.path() + "/" + checked(snapshotId) + "/snapshot.json";
   }
 
+  /** Key of the chain/network's {@code index.json}. */
   public static String index(String chain, String network) {
     return chain + "/" + network + "/index.json";
   }
@@ -30,8 +40,20 @@ public final class CatalogKeys {
     return CATALOG_PREFIX + chain + "/" + network + "/";
   }
 
-  /** The record of one stage ({@code uploaded}, {@code pinned}, ...) of one snapshot. */
-  public static String record(SnapshotTarget target, String snapshotId, String stage) {
-    return catalog(target.chain(), target.network()) + snapshotId + "/" + stage + ".json";
+  /** The record of one stage of one snapshot. */
+  public static String record(SnapshotTarget target, String snapshotId, CatalogStage stage) {
+    return catalog(target.chain(), target.network())
+        + checked(snapshotId)
+        + "/"
+        + stage.wireName()
+        + RECORD_SUFFIX;
+  }
+
+  /** {@code snapshotId} if valid; a {@link PermanentFailureException} naming it otherwise. */
+  static String checked(String snapshotId) {
+    if (!SnapshotId.isValid(snapshotId)) {
+      throw new PermanentFailureException("invalid snapshot id '" + snapshotId + "': no key built");
+    }
+    return snapshotId;
   }
 }

@@ -1,0 +1,222 @@
+package io.chainsnap.publisher.service;
+
+import io.chainsnap.archive.SnapshotIndex;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.VerificationStatus;
+import io.chainsnap.events.EventData;
+import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotPinned;
+import io.chainsnap.events.SnapshotRejected;
+import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.events.SnapshotVerified;
+import io.chainsnap.publisher.CatalogStage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The index decisions, without storage: a snapshot's catalog records make its {@code index.json}
+ * entry (listed once uploaded, the newer verdict wins), and the entries make the index (newest
+ * first, {@code latest} the newest verified per mode, the sequence one more than the last).
+ */
+public final class IndexBuilder {
+  /** The stages whose records make an entry ({@code published} does not change it). */
+  public static final Set<CatalogStage> INDEXED_STAGES =
+      EnumSet.of(
+          CatalogStage.CREATED,
+          CatalogStage.UPLOADED,
+          CatalogStage.PINNED,
+          CatalogStage.VERIFIED,
+          CatalogStage.REJECTED);
+
+  /** Newest first: by {@code takenAt}, then by id. */
+  public static final Comparator<SnapshotIndex.Entry> NEWEST_FIRST =
+      Comparator.comparing(SnapshotIndex.Entry::takenAt)
+          .thenComparing(SnapshotIndex.Entry::snapshotId)
+          .reversed();
+
+  private final Optional<String> ipfsGatewayUrl;
+
+  /** A builder that adds an {@code ipfs-gateway} source under {@code ipfsGatewayUrl} if set. */
+  public IndexBuilder(Optional<String> ipfsGatewayUrl) {
+    this.ipfsGatewayUrl = ipfsGatewayUrl;
+  }
+
+  /**
+   * The catalog records of one snapshot that the index is made of; a stage not reached is {@code
+   * null}.
+   *
+   * @param created {@code snapshot-created}
+   * @param uploaded {@code snapshot-uploaded}
+   * @param pinned {@code snapshot-pinned}
+   * @param verified {@code snapshot-verified}
+   * @param rejected {@code snapshot-rejected}
+   */
+  public record CatalogRecords(
+      SnapshotCreated created,
+      SnapshotUploaded uploaded,
+      SnapshotPinned pinned,
+      SnapshotVerified verified,
+      SnapshotRejected rejected) {
+
+    /** The records of {@code records}, keyed by stage (other stages ignored). */
+    public static CatalogRecords of(Map<CatalogStage, ? extends EventData> records) {
+      return new CatalogRecords(
+          (SnapshotCreated) records.get(CatalogStage.CREATED),
+          (SnapshotUploaded) records.get(CatalogStage.UPLOADED),
+          (SnapshotPinned) records.get(CatalogStage.PINNED),
+          (SnapshotVerified) records.get(CatalogStage.VERIFIED),
+          (SnapshotRejected) records.get(CatalogStage.REJECTED));
+    }
+  }
+
+  /** The index entry of a snapshot, or empty while it is not public yet (not uploaded). */
+  public Optional<SnapshotIndex.Entry> entry(CatalogRecords records) {
+    SnapshotCreated created = records.created();
+    SnapshotUploaded uploaded = records.uploaded();
+    if (created == null || uploaded == null) {
+      return Optional.empty();
+    }
+    Map<String, String> sources = new LinkedHashMap<>();
+    sources.put("https", uploaded.archiveUrl());
+    sources.put("manifest", uploaded.manifestUrl());
+    sources.put("s3", "s3://" + uploaded.bucket() + "/" + uploaded.archiveKey());
+    if (records.pinned() != null) {
+      String cid = records.pinned().cid();
+      sources.put("ipfs", "ipfs://" + cid);
+      ipfsGatewayUrl.ifPresent(gateway -> sources.put("ipfs-gateway", gateway + "/ipfs/" + cid));
+    }
+    return Optional.of(
+        new SnapshotIndex.Entry(
+            created.snapshotId(),
+            created.target().mode(),
+            created.height(),
+            created.blockHash(),
+            created.clientVersion(),
+            created.takenAt(),
+            created.archive().compressedSize(),
+            created.archive().contentSize(),
+            created.archive().fileCount(),
+            created.archive().sha256(),
+            sources,
+            verification(records.verified(), records.rejected())));
+  }
+
+  /**
+   * The verdict shown: the newer of the two ({@code verifiedAt} against {@code rejectedAt}; a
+   * rejection at the same instant wins), so a re-verification can confirm or overturn an earlier
+   * one; {@code pending} without either.
+   */
+  static SnapshotIndex.Verification verification(
+      SnapshotVerified verified, SnapshotRejected rejected) {
+    if (rejected != null
+        && (verified == null || !verified.verifiedAt().isAfter(rejected.rejectedAt()))) {
+      return new SnapshotIndex.Verification(
+          VerificationStatus.REJECTED,
+          rejected.rejectedAt(),
+          rejected.stage() + ": " + rejected.reason());
+    }
+    if (verified != null) {
+      return new SnapshotIndex.Verification(
+          VerificationStatus.VERIFIED,
+          verified.verifiedAt(),
+          "restored in "
+              + verified.restoreMillis()
+              + " ms, node answered at height "
+              + verified.height()
+              + " in "
+              + verified.bootMillis()
+              + " ms");
+    }
+    return new SnapshotIndex.Verification(VerificationStatus.PENDING, null, null);
+  }
+
+  /**
+   * The index of {@code entries}, written after the one of sequence {@code previousSequence} (0
+   * when there was none).
+   */
+  public SnapshotIndex index(
+      String chain,
+      String network,
+      long previousSequence,
+      Instant generatedAt,
+      Collection<SnapshotIndex.Entry> entries) {
+    List<SnapshotIndex.Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(NEWEST_FIRST);
+    return new SnapshotIndex(
+        SnapshotIndex.FORMAT_VERSION,
+        chain,
+        network,
+        previousSequence + 1,
+        generatedAt,
+        latest(sorted),
+        List.copyOf(sorted));
+  }
+
+  /**
+   * {@code current} with the entry of {@code snapshotId} replaced by {@code entry} (inserted if it
+   * was not listed, removed if {@code entry} is empty), {@code latest} recomputed, and the next
+   * sequence.
+   */
+  public SnapshotIndex update(
+      SnapshotIndex current,
+      String snapshotId,
+      Optional<SnapshotIndex.Entry> entry,
+      Instant generatedAt) {
+    List<SnapshotIndex.Entry> entries = new ArrayList<>(current.snapshots().size() + 1);
+    for (SnapshotIndex.Entry listed : current.snapshots()) {
+      if (!listed.snapshotId().equals(snapshotId)) {
+        entries.add(withGateway(listed));
+      }
+    }
+    entry.ifPresent(entries::add);
+    return index(current.chain(), current.network(), current.sequence(), generatedAt, entries);
+  }
+
+  /** {@code entry} with its {@code ipfs-gateway} source made from its CID and this gateway. */
+  private SnapshotIndex.Entry withGateway(SnapshotIndex.Entry entry) {
+    String ipfs = entry.sources().get("ipfs");
+    Map<String, String> sources = new LinkedHashMap<>(entry.sources());
+    sources.remove("ipfs-gateway");
+    if (ipfs != null && ipfs.startsWith("ipfs://")) {
+      String cid = ipfs.substring("ipfs://".length());
+      ipfsGatewayUrl.ifPresent(gateway -> sources.put("ipfs-gateway", gateway + "/ipfs/" + cid));
+    }
+    if (sources.equals(entry.sources())) {
+      return entry;
+    }
+    return new SnapshotIndex.Entry(
+        entry.snapshotId(),
+        entry.mode(),
+        entry.height(),
+        entry.blockHash(),
+        entry.clientVersion(),
+        entry.takenAt(),
+        entry.compressedSize(),
+        entry.contentSize(),
+        entry.fileCount(),
+        entry.sha256(),
+        sources,
+        entry.verification());
+  }
+
+  /** Per mode (wire name), the id of the first verified entry of {@code newestFirst}. */
+  static Map<String, String> latest(List<SnapshotIndex.Entry> newestFirst) {
+    Map<Mode, String> byMode = new LinkedHashMap<>();
+    for (SnapshotIndex.Entry entry : newestFirst) {
+      if (entry.verification().status() == VerificationStatus.VERIFIED) {
+        byMode.putIfAbsent(entry.mode(), entry.snapshotId());
+      }
+    }
+    Map<String, String> latest = new LinkedHashMap<>();
+    byMode.forEach((mode, id) -> latest.put(mode.wireName(), id));
+    return latest;
+  }
+}
