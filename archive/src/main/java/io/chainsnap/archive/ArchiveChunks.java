@@ -3,9 +3,9 @@ package io.chainsnap.archive;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import io.chainsnap.domain.Sha256;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.IntUnaryOperator;
 
@@ -44,7 +44,7 @@ public final class ArchiveChunks {
           chunk.index(),
           null);
     }
-    MessageDigest sha = sha256();
+    MessageDigest sha = Sha256.newDigest();
     sha.update(data, offset, length);
     checkHash(chunk, sha.digest());
   }
@@ -234,14 +234,6 @@ public final class ArchiveChunks {
     if (n != expected) {
       throw corrupt(
           chunk, "zstd frame decompressed to " + n + " bytes, the manifest says " + expected);
-    }
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
     }
   }
 

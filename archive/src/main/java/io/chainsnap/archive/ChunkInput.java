@@ -1,9 +1,9 @@
 package io.chainsnap.archive;
 
+import io.chainsnap.domain.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * Reads {@code snapshot.tar.zst} sequentially, chunk by chunk as the manifest lays them out, and
@@ -15,7 +15,7 @@ final class ChunkInput {
   private final InputStream in;
   private final ArchiveManifest manifest;
   private final ProgressListener progress;
-  private final MessageDigest whole = ArchiveChunks.sha256();
+  private final MessageDigest whole = Sha256.newDigest();
   private long position;
   private int next;
 
@@ -101,7 +101,7 @@ final class ChunkInput {
       throw new ArchiveException(
           ArchiveException.Kind.IO, "cannot read the end of the archive: " + e, e);
     }
-    String actual = HexFormat.of().formatHex(whole.digest());
+    String actual = Sha256.toHex(whole);
     if (!actual.equals(manifest.sha256())) {
       throw new ArchiveException(
           ArchiveException.Kind.CORRUPT,

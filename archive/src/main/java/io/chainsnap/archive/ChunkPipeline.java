@@ -3,6 +3,7 @@ package io.chainsnap.archive;
 import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import io.chainsnap.domain.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,9 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -110,7 +109,7 @@ final class ChunkPipeline implements AutoCloseable {
   private static final class Worker {
     final ZstdCompressCtx ctx = new ZstdCompressCtx();
     final ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BUFFER);
-    final MessageDigest sha = sha256();
+    final MessageDigest sha = Sha256.newDigest();
   }
 
   /** What the pipeline produced. */
@@ -132,7 +131,7 @@ final class ChunkPipeline implements AutoCloseable {
   private final LinkedBlockingQueue<Future<Frame>> ordered = new LinkedBlockingQueue<>();
   private final Thread output;
   private final List<ChunkInfo> chunks = new ArrayList<>();
-  private final MessageDigest whole = sha256();
+  private final MessageDigest whole = Sha256.newDigest();
   private volatile Throwable failure;
   private volatile boolean aborted;
   private long written;
@@ -262,8 +261,7 @@ final class ChunkPipeline implements AutoCloseable {
           ArchiveException.Kind.IO, "interrupted while writing the archive", e);
     }
     checkFailure();
-    return new Result(
-        List.copyOf(chunks), produced, written, HexFormat.of().formatHex(whole.digest()));
+    return new Result(List.copyOf(chunks), produced, written, Sha256.toHex(whole));
   }
 
   /** Stops every thread and frees native contexts; after a failure, abandons pending chunks. */
@@ -372,7 +370,7 @@ final class ChunkPipeline implements AutoCloseable {
       feed(w, dst, EndDirective.END);
       frame.compressed = dst;
       frame.compressedLength = dst.position();
-      frame.sha256 = HexFormat.of().formatHex(w.sha.digest());
+      frame.sha256 = Sha256.toHex(w.sha);
       return frame;
     } catch (RuntimeException | IOException e) {
       framePool.add(dst);
@@ -526,13 +524,5 @@ final class ChunkPipeline implements AutoCloseable {
       throw new ArchiveException(ArchiveException.Kind.IO, "writing the archive failed: " + f, f);
     }
     throw new ArchiveException(ArchiveException.Kind.IO, "compressing the archive failed: " + f, f);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
   }
 }

@@ -8,90 +8,59 @@ import java.util.Objects;
 /**
  * What someone claims about a snapshot (an event that announces it, an {@code index.json} entry
  * that lists it), to be checked against its {@code snapshot.json}: the one agreement check of
- * chainsnap. A {@code null} field is not claimed and not checked.
- *
- * @param snapshotId id
- * @param chain chain
- * @param network network
- * @param mode mode
- * @param height block height
- * @param blockHash hash of that block
- * @param archiveSha256 SHA-256 of {@code snapshot.tar.zst}
- * @param compressedSize bytes of {@code snapshot.tar.zst}
- * @param contentSize bytes of file data once restored
- * @param fileCount files
+ * chainsnap. Built fluently ({@code SnapshotClaims.of(id).withTip(h, hash)...}); a claim never made
+ * is not checked.
  */
-public record SnapshotClaims(
-    String snapshotId,
-    String chain,
-    String network,
-    Mode mode,
-    Long height,
-    String blockHash,
-    String archiveSha256,
-    Long compressedSize,
-    Long contentSize,
-    Long fileCount) {
+public final class SnapshotClaims {
+  private final String snapshotId;
+  private String chain;
+  private String network;
+  private Mode mode;
+  private Long height;
+  private String blockHash;
+  private String archiveSha256;
+  private Long compressedSize;
+  private Long contentSize;
+  private Long fileCount;
 
-  /** Nothing claimed yet; add claims with the {@code with...} methods. */
+  private SnapshotClaims(String snapshotId) {
+    this.snapshotId = snapshotId;
+  }
+
+  /**
+   * A claim of the snapshot id {@code snapshotId}; add the others with the {@code with...} methods.
+   */
   public static SnapshotClaims of(String snapshotId) {
-    return new SnapshotClaims(snapshotId, null, null, null, null, null, null, null, null, null);
+    return new SnapshotClaims(snapshotId);
   }
 
+  /** Claims chain, network and mode (each may be null: not claimed). */
   public SnapshotClaims withTarget(String chain, String network, Mode mode) {
-    return new SnapshotClaims(
-        snapshotId,
-        chain,
-        network,
-        mode,
-        height,
-        blockHash,
-        archiveSha256,
-        compressedSize,
-        contentSize,
-        fileCount);
+    this.chain = chain;
+    this.network = network;
+    this.mode = mode;
+    return this;
   }
 
+  /** Claims the tip. */
   public SnapshotClaims withTip(long height, String blockHash) {
-    return new SnapshotClaims(
-        snapshotId,
-        chain,
-        network,
-        mode,
-        height,
-        blockHash,
-        archiveSha256,
-        compressedSize,
-        contentSize,
-        fileCount);
+    this.height = height;
+    this.blockHash = blockHash;
+    return this;
   }
 
+  /** Claims the archive's SHA-256 and size. */
   public SnapshotClaims withArchive(String sha256, Long compressedSize) {
-    return new SnapshotClaims(
-        snapshotId,
-        chain,
-        network,
-        mode,
-        height,
-        blockHash,
-        sha256,
-        compressedSize,
-        contentSize,
-        fileCount);
+    this.archiveSha256 = sha256;
+    this.compressedSize = compressedSize;
+    return this;
   }
 
+  /** Claims the restored content's size and file count. */
   public SnapshotClaims withContent(Long contentSize, Long fileCount) {
-    return new SnapshotClaims(
-        snapshotId,
-        chain,
-        network,
-        mode,
-        height,
-        blockHash,
-        archiveSha256,
-        compressedSize,
-        contentSize,
-        fileCount);
+    this.contentSize = contentSize;
+    this.fileCount = fileCount;
+    return this;
   }
 
   /**

@@ -6,6 +6,8 @@ import io.chainsnap.cli.command.InfoCommand;
 import io.chainsnap.cli.command.ListCommand;
 import io.chainsnap.cli.command.RestoreCommand;
 import io.chainsnap.cli.command.VerifyCommand;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -110,6 +112,13 @@ public final class ChainsnapCommand implements Callable<Integer> {
       cl.addSubcommand(named, SUBCOMMANDS.get(named));
     } else {
       SUBCOMMANDS.forEach(cl::addSubcommand);
+    }
+    // after the sub-commands: a converter reaches those present when it is registered
+    WireEnumConverter.register(cl, Mode.class);
+    WireEnumConverter.register(cl, QuiesceStrategy.class);
+    CommandLine create = cl.getSubcommands().get("create");
+    if (create != null) {
+      CreateCommand.describeDefaultExcludes(create);
     }
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {

@@ -273,7 +273,10 @@ class ListInfoIT {
                   "--dest",
                   shared.resolve("lie-dest").toString())
               .expect(ExitCodes.CORRUPT);
-      assertTrue(r.err().contains("disagrees with the index"), r.err());
+      assertTrue(r.err().contains("snapshot.json of x-1 disagrees with index"), r.err());
+      assertTrue(
+          r.err().contains("archive sha256 (index " + "f".repeat(64) + ", snapshot.json "),
+          r.err());
     }
   }
 }

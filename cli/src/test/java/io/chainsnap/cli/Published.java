@@ -4,6 +4,9 @@ import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.archive.SnapshotIndex;
 import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
+import io.chainsnap.domain.VerificationStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +49,12 @@ final class Published {
             id,
             CHAIN,
             NETWORK,
-            mode,
+            Mode.fromWire(mode),
             "/LitecoinCore:0.21.2.1/",
             height,
             "0000beef" + height,
             Instant.now().minusSeconds(3600 * height),
-            "stop",
+            QuiesceStrategy.STOP,
             1200,
             manifest);
     Files.write(dir.resolve("snapshot.json"), metadata.toJson());
@@ -84,9 +87,11 @@ final class Published {
             m.archive().sha256(),
             sources,
             new SnapshotIndex.Verification(
-                status, Instant.now(), status.equals("rejected") ? "tip: wrong height" : null)));
+                VerificationStatus.fromWire(status),
+                Instant.now(),
+                status.equals("rejected") ? "tip: wrong height" : null)));
     if (status.equals("verified")) {
-      latest.put(m.mode(), m.snapshotId());
+      latest.put(m.mode().wireName(), m.snapshotId());
     }
   }
 

@@ -10,6 +10,8 @@ import io.chainsnap.archive.ChunkInfo;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.archive.TestArchives;
 import io.chainsnap.archive.TestTrees;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.testsupport.StaticFileServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +67,9 @@ class RestoreIT {
             "--mode",
             "full",
             "--height",
-            "500")
+            "500",
+            // a generated tree, not a node's: its *.log files are data here
+            "--no-default-excludes")
         .expect(0);
     good = SnapshotMetadata.read(Files.readAllBytes(out.resolve("snapshot.json")));
     layout.list(good, "verified", server::url);
@@ -230,12 +234,12 @@ class RestoreIT {
               "evil-" + c.name(),
               Published.CHAIN,
               Published.NETWORK,
-              "full",
+              Mode.FULL,
               "x",
               1,
               "00",
               java.time.Instant.now(),
-              "stop",
+              QuiesceStrategy.STOP,
               0,
               built.manifest());
       Files.write(out.resolve("snapshot.json"), m.toJson());

@@ -7,6 +7,7 @@ import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveReader;
 import io.chainsnap.archive.ChunkInfo;
 import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.domain.Sha256;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -18,11 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.stream.IntStream;
 
@@ -200,7 +199,7 @@ public final class ArchiveDownloader {
     } catch (IOException e) {
       throw RestoreException.ofSource(e, source.describe(), -1);
     }
-    MessageDigest whole = sha256();
+    MessageDigest whole = Sha256.newDigest();
     ChunkQueue order = new ChunkQueue(0, 2, 0);
     long fetched;
     try (Meter meter = new Meter(manifest.compressedSize(), 0, n, 0, listener, progressInterval)) {
@@ -233,7 +232,7 @@ public final class ArchiveDownloader {
       }
       fetched = meter.fetchedBytes();
     }
-    String actual = HexFormat.of().formatHex(whole.digest());
+    String actual = Sha256.toHex(whole);
     if (!actual.equals(manifest.sha256())) {
       throw new RestoreException(
           RestoreException.Reason.CORRUPT,
@@ -445,14 +444,6 @@ public final class ArchiveDownloader {
         Duration.ofNanos(System.nanoTime() - started));
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Builder of {@link ArchiveDownloader}. */
   public static final class Builder {
     private int connections = 4;
@@ -464,28 +455,27 @@ public final class ArchiveDownloader {
 
     /** Parallel ranged requests (default 4; 1 to 64). */
     public Builder connections(int connections) {
-      if (connections < 1 || connections > 64) {
-        throw new IllegalArgumentException("connections must be in [1, 64], got " + connections);
-      }
-      this.connections = connections;
+      this.connections = FetchLimits.connections(connections);
       return this;
     }
 
     /** Progress and warnings. */
     public Builder listener(RestoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+      this.listener = FetchLimits.listener(listener);
       return this;
     }
 
     /** How often the listener gets progress (default 1 s). */
     public Builder progressInterval(Duration interval) {
-      this.progressInterval = Objects.requireNonNull(interval, "interval");
+      this.progressInterval = FetchLimits.progressInterval(interval);
       return this;
     }
 
-    /** How many times a chunk failing its hash check is fetched again before failing (1). */
+    /**
+     * How many times a chunk failing its hash check is fetched again before failing (1; 0 or more).
+     */
     public Builder corruptRetries(int retries) {
-      this.corruptRetries = Math.max(0, retries);
+      this.corruptRetries = FetchLimits.corruptRetries(retries);
       return this;
     }
 

@@ -377,16 +377,13 @@ public final class Restorer {
 
     /** Parallel ranged requests (default 4; 1 to 64). */
     public Builder connections(int connections) {
-      if (connections < 1 || connections > 64) {
-        throw new IllegalArgumentException("connections must be in [1, 64], got " + connections);
-      }
-      this.connections = connections;
+      this.connections = FetchLimits.connections(connections);
       return this;
     }
 
     /** Progress and warnings. */
     public Builder listener(RestoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+      this.listener = FetchLimits.listener(listener);
       return this;
     }
 
@@ -398,16 +395,15 @@ public final class Restorer {
 
     /** How often the listener gets progress (default 1 s). */
     public Builder progressInterval(Duration interval) {
-      this.progressInterval = Objects.requireNonNull(interval, "interval");
+      this.progressInterval = FetchLimits.progressInterval(interval);
       return this;
     }
 
-    /** How many times a chunk failing its hash check is fetched again before failing (1). */
+    /**
+     * How many times a chunk failing its hash check is fetched again before failing (1; 0 or more).
+     */
     public Builder corruptRetries(int retries) {
-      if (retries < 0) {
-        throw new IllegalArgumentException("retries must be >= 0");
-      }
-      this.corruptRetries = retries;
+      this.corruptRetries = FetchLimits.corruptRetries(retries);
       return this;
     }
 

@@ -1,9 +1,9 @@
 package io.chainsnap.archive.restore;
 
+import io.chainsnap.domain.Sha256;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
@@ -47,7 +47,7 @@ public final class Sha256Midstate {
   /** A fresh digest. */
   public static Sha256Midstate create() {
     if (JDK != null) {
-      return new Sha256Midstate(JdkAccess.newDigest(), null);
+      return new Sha256Midstate(Sha256.newDigest(), null);
     }
     return new Sha256Midstate(null, new PlainSha256());
   }
@@ -61,7 +61,7 @@ public final class Sha256Midstate {
   public static Sha256Midstate restore(String state) {
     State s = State.parse(state);
     if (JDK != null) {
-      MessageDigest md = JdkAccess.newDigest();
+      MessageDigest md = Sha256.newDigest();
       JDK.write(md, s);
       return new Sha256Midstate(md, null);
     }
@@ -155,17 +155,9 @@ public final class Sha256Midstate {
       this.bytesProcessed = bytesProcessed;
     }
 
-    static MessageDigest newDigest() {
-      try {
-        return MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is not available", e);
-      }
-    }
-
     static JdkAccess probe() {
       try {
-        MessageDigest md = newDigest();
+        MessageDigest md = Sha256.newDigest();
         Field spi = field(md.getClass(), "digestSpi");
         Object engine = spi.get(md);
         JdkAccess access =
@@ -199,7 +191,7 @@ public final class Sha256Midstate {
       byte[] data = new byte[1000];
       new Random(7).nextBytes(data);
       for (int cut : new int[] {0, 1, 63, 64, 65, 500, 1000}) {
-        MessageDigest first = newDigest();
+        MessageDigest first = Sha256.newDigest();
         first.update(data, 0, cut);
         State mid = read(first);
         PlainSha256 plain = new PlainSha256();
@@ -207,15 +199,15 @@ public final class Sha256Midstate {
         if (!mid.encode().equals(plain.state().encode())) {
           return false;
         }
-        MessageDigest second = newDigest();
+        MessageDigest second = Sha256.newDigest();
         write(second, mid);
         second.update(data, cut, data.length - cut);
-        if (!Arrays.equals(second.digest(), newDigest().digest(data))) {
+        if (!Arrays.equals(second.digest(), Sha256.newDigest().digest(data))) {
           return false;
         }
       }
       return Arrays.equals(
-          newDigest().digest("abc".getBytes(StandardCharsets.US_ASCII)),
+          Sha256.newDigest().digest("abc".getBytes(StandardCharsets.US_ASCII)),
           HexFormat.of()
               .parseHex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     }

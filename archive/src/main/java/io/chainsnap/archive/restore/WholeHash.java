@@ -1,8 +1,7 @@
 package io.chainsnap.archive.restore;
 
+import io.chainsnap.domain.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** The whole-archive SHA-256, resumable ({@link Sha256Midstate}) or not (the plain JDK digest). */
 abstract class WholeHash {
@@ -24,11 +23,7 @@ abstract class WholeHash {
     if (resumable) {
       return new Resumable(Sha256Midstate.create());
     }
-    try {
-      return new Plain(MessageDigest.getInstance("SHA-256"));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Plain(Sha256.newDigest());
   }
 
   /** A hash continuing from an exported state. */
@@ -83,7 +78,7 @@ abstract class WholeHash {
 
     @Override
     String hex() {
-      return HexFormat.of().formatHex(digest.digest());
+      return Sha256.toHex(digest);
     }
   }
 }

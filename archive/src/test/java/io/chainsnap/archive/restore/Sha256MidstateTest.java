@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.MessageDigest;
-import java.util.HexFormat;
+import io.chainsnap.domain.Sha256;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class Sha256MidstateTest {
 
   static String jdk(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    return Sha256.hex(data);
   }
 
   @Test

@@ -2,23 +2,25 @@ package io.chainsnap.cli.catalog;
 
 import io.chainsnap.archive.ArchiveException;
 import io.chainsnap.archive.ArchiveFormat;
+import io.chainsnap.archive.SnapshotClaims;
 import io.chainsnap.archive.SnapshotIndex;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.cli.CliException;
 import io.chainsnap.cli.ExitCodes;
 import io.chainsnap.cli.source.Location;
 import io.chainsnap.cli.source.Sources;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.SnapshotId;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Finds snapshots: reads {@code index.json}, picks an entry ({@code --id} or {@code --latest} of a
- * mode), reads its {@code snapshot.json} and checks that the two agree (id, archive SHA-256 and
- * sizes, chain, network, mode), so that every chunk checked against {@code snapshot.json} is tied
- * to the hash the index publishes.
+ * mode), reads its {@code snapshot.json} and checks that the two agree ({@link SnapshotClaims}: id,
+ * chain, network, mode, height, block hash, archive SHA-256 and sizes), so that every chunk checked
+ * against {@code snapshot.json} is tied to the hash the index publishes.
  */
 public final class Catalog {
 
@@ -78,6 +80,7 @@ public final class Catalog {
     if (index.snapshots() == null) {
       throw CliException.corrupt(location + ": index.json has no snapshots list");
     }
+    checkIds(location, index);
     if (chain != null && !chain.equals(index.chain())
         || network != null && !network.equals(index.network())) {
       throw CliException.notFound(
@@ -95,10 +98,53 @@ public final class Catalog {
   }
 
   /**
+   * Refuses an index whose entries or {@code latest} name an id that is not a snapshot id: ids
+   * become path segments and file names, so an invalid one is a corrupt index.
+   */
+  private static void checkIds(Location location, SnapshotIndex index) {
+    List<SnapshotIndex.Entry> entries = index.snapshots();
+    for (int i = 0; i < entries.size(); i++) {
+      SnapshotIndex.Entry e = entries.get(i);
+      if (e == null) {
+        throw CliException.corrupt(location + ": index.json snapshots[" + i + "] is null");
+      }
+      if (!SnapshotId.isValid(e.snapshotId())) {
+        throw CliException.corrupt(
+            location
+                + ": index.json snapshots["
+                + i
+                + "] has an invalid snapshot id '"
+                + e.snapshotId()
+                + "' (ids match "
+                + SnapshotId.REGEX
+                + ")");
+      }
+    }
+    if (index.latest() != null) {
+      index
+          .latest()
+          .forEach(
+              (mode, id) -> {
+                if (!SnapshotId.isValid(id)) {
+                  throw CliException.corrupt(
+                      location
+                          + ": index.json latest."
+                          + mode
+                          + " is an invalid snapshot id '"
+                          + id
+                          + "' (ids match "
+                          + SnapshotId.REGEX
+                          + ")");
+                }
+              });
+    }
+  }
+
+  /**
    * Picks a snapshot: by id, or the latest verified one of {@code mode} (the index's only mode when
    * there is one).
    */
-  public SnapshotIndex.Entry select(SnapshotIndex index, String id, boolean latest, String mode) {
+  public SnapshotIndex.Entry select(SnapshotIndex index, String id, boolean latest, Mode mode) {
     List<SnapshotIndex.Entry> entries = index.snapshots();
     if (id != null) {
       SnapshotIndex.Entry entry =
@@ -109,7 +155,7 @@ public final class Catalog {
                   () ->
                       CliException.notFound(
                           "no snapshot " + id + " in the index (" + entries.size() + " listed)"));
-      if (mode != null && !mode.equals(entry.mode())) {
+      if (mode != null && mode != entry.mode()) {
         throw CliException.notFound(
             "snapshot " + id + " is a " + entry.mode() + " snapshot, not " + mode);
       }
@@ -119,10 +165,15 @@ public final class Catalog {
       throw CliException.usage("say which snapshot: --id ID or --latest");
     }
     Map<String, String> latestByMode = index.latest() == null ? Map.of() : index.latest();
-    String m = mode;
+    Mode m = mode;
     if (m == null) {
       if (latestByMode.size() == 1) {
-        m = latestByMode.keySet().iterator().next();
+        String only = latestByMode.keySet().iterator().next();
+        try {
+          m = Mode.fromWire(only);
+        } catch (IllegalArgumentException e) {
+          throw CliException.corrupt("index.json: latest names an unknown mode: " + e.getMessage());
+        }
       } else if (latestByMode.isEmpty()) {
         throw CliException.notFound("the index has no verified snapshot yet (no latest)");
       } else {
@@ -132,7 +183,7 @@ public final class Catalog {
                 + ": choose one with --mode");
       }
     }
-    String latestId = latestByMode.get(m);
+    String latestId = index.latest(m).orElse(null);
     if (latestId == null) {
       throw CliException.notFound("the index has no verified " + m + " snapshot (no latest)");
     }
@@ -182,38 +233,23 @@ public final class Catalog {
         "index entry " + entry.snapshotId() + " names no snapshot.json (sources.manifest)");
   }
 
+  /**
+   * Checks that {@code snapshot.json} says what the index entry says of it (every differing field
+   * in one message), so that the chunks checked against it are tied to the index's SHA-256.
+   */
   private static void checkAgainst(SnapshotMetadata m, SnapshotIndex.Entry e, SnapshotIndex index) {
-    StringBuilder diff = new StringBuilder();
-    differ(diff, "snapshot id", e.snapshotId(), m.snapshotId());
-    differ(diff, "archive sha256", e.sha256(), m.archive().sha256());
-    differ(diff, "compressed size", e.compressedSize(), m.archive().compressedSize());
-    differ(diff, "content size", e.contentSize(), m.archive().contentSize());
-    differ(diff, "file count", e.fileCount(), m.archive().fileCount());
-    differ(diff, "height", e.height(), m.height());
-    if (e.mode() != null) {
-      differ(diff, "mode", e.mode(), m.mode());
+    if (e.sha256() == null) {
+      throw CliException.corrupt("index entry " + e.snapshotId() + " has no archive sha256");
     }
-    if (index.chain() != null) {
-      differ(diff, "chain", index.chain(), m.chain());
-    }
-    if (index.network() != null) {
-      differ(diff, "network", index.network(), m.network());
-    }
-    if (diff.length() > 0) {
-      throw CliException.corrupt(
-          "snapshot.json of " + e.snapshotId() + " disagrees with the index:" + diff);
-    }
-  }
-
-  private static void differ(StringBuilder diff, String what, Object index, Object manifest) {
-    if (!Objects.equals(index, manifest)) {
-      diff.append(' ')
-          .append(what)
-          .append(" (index ")
-          .append(index)
-          .append(", snapshot.json ")
-          .append(manifest)
-          .append(')');
+    String disagreement =
+        SnapshotClaims.of(e.snapshotId())
+            .withTarget(index.chain(), index.network(), e.mode())
+            .withTip(e.height(), e.blockHash())
+            .withArchive(e.sha256(), e.compressedSize())
+            .withContent(e.contentSize(), e.fileCount())
+            .disagreement(m, "index");
+    if (disagreement != null) {
+      throw CliException.corrupt(disagreement);
     }
   }
 }

@@ -11,6 +11,7 @@ import io.chainsnap.cli.ExitCodes;
 import io.chainsnap.cli.catalog.Catalog;
 import io.chainsnap.cli.source.Location;
 import io.chainsnap.cli.source.Sources;
+import io.chainsnap.domain.VerificationStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -79,11 +80,11 @@ abstract class BaseCommand implements Callable<Integer> {
   /** Refuses a snapshot the verifier rejected; warns about one not verified yet. */
   void checkVerification(SnapshotIndex.Entry entry, boolean allowUnverified) {
     SnapshotIndex.Verification v = entry.verification();
-    String status = v == null || v.status() == null ? "unknown" : v.status();
-    if (status.equals("verified")) {
+    VerificationStatus status = v == null ? null : v.status();
+    if (status == VerificationStatus.VERIFIED) {
       return;
     }
-    if (status.equals("rejected") && !allowUnverified) {
+    if (status == VerificationStatus.REJECTED && !allowUnverified) {
       throw new CliException(
           ExitCodes.CORRUPT,
           "snapshot "
@@ -97,7 +98,7 @@ abstract class BaseCommand implements Callable<Integer> {
             "snapshot "
                 + entry.snapshotId()
                 + " is not verified (status "
-                + status
+                + (status == null ? "unknown" : status.wireName())
                 + "): nobody booted a node on it yet");
   }
 
@@ -142,7 +143,7 @@ abstract class BaseCommand implements Callable<Integer> {
       SnapshotMetadata metadata = catalog.readMetadata(m);
       if (index.chain != null && !index.chain.equals(metadata.chain())
           || index.network != null && !index.network.equals(metadata.network())
-          || index.mode != null && !index.mode.equals(metadata.mode())) {
+          || index.mode != null && index.mode != metadata.mode()) {
         throw CliException.notFound(
             m
                 + " is a snapshot of "

@@ -5,29 +5,28 @@ import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveWriter;
 import io.chainsnap.archive.ChunkInfo;
 import io.chainsnap.archive.FileTrees;
+import io.chainsnap.archive.PathFilter;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.archive.ZstdSettings;
 import io.chainsnap.archive.restore.Units;
 import io.chainsnap.cli.ChainsnapCommand;
 import io.chainsnap.cli.CliException;
 import io.chainsnap.cli.ExitCodes;
-import java.nio.file.FileSystems;
+import io.chainsnap.domain.ByteSize;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
+import io.chainsnap.domain.SnapshotId;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -47,13 +46,9 @@ import picocli.CommandLine.ParentCommand;
       "",
       "Examples:",
       "  chainsnap create --source /var/lib/litecoind --out /srv/staging/x --chain litecoin"
-          + " --network mainnet --mode full --height 2650000 --exclude wallets --exclude '*.lock'"
-          + " --exclude debug.log"
+          + " --network mainnet --mode full --height 2650000 --exclude 'indexes/**'"
     })
 public final class CreateCommand implements Callable<Integer> {
-
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d+)\\s*([kmg]i?b?|b)?", Pattern.CASE_INSENSITIVE);
 
   @ParentCommand ChainsnapCommand root;
 
@@ -76,7 +71,8 @@ public final class CreateCommand implements Callable<Integer> {
       paramLabel = "SIZE",
       defaultValue = "64MiB",
       description =
-          "Uncompressed chunk size: bytes or with KiB/MiB/GiB (K, M, G are binary too), 4KiB..1GiB (default ${DEFAULT-VALUE}).")
+          "Uncompressed chunk size: bytes or with KiB/MiB/GiB (K, M, G are binary too),"
+              + " 4KiB..1GiB (default ${DEFAULT-VALUE}).")
   String chunkSize;
 
   @Option(
@@ -107,15 +103,25 @@ public final class CreateCommand implements Callable<Integer> {
       names = "--exclude",
       paramLabel = "GLOB",
       description =
-          "Leave out matching paths (repeatable). Matched against the path relative to --source"
-              + " ('blocks/index/*'); a pattern without '/' also matches any single name ('*.lock',"
-              + " 'wallets'). Excluding a directory excludes what is below it.")
+          "Leave out matching paths, besides the default excludes (repeatable). A pattern without"
+              + " '/' matches a file or directory name at any depth ('*.log', 'wallets'), one with"
+              + " '/' the whole path relative to --source ('blocks/index/*', '**/LOCK');"
+              + " excluding a directory excludes what is below it; a trailing '/' is allowed.")
   List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--no-default-excludes",
+      description =
+          "Archive the private files too: leave out only the --exclude patterns (the default"
+              + " excludes are listed below).")
+  boolean noDefaultExcludes;
 
   @Option(
       names = "--id",
       paramLabel = "ID",
-      description = "Snapshot id (default: {chain}-{network}-{mode}-{UTC time}).")
+      description =
+          "Snapshot id: letters, digits, '.', '_', '-' (default:"
+              + " {chain}-{network}-{mode}-{UTC time to the millisecond}-{height}).")
   String id;
 
   @Option(
@@ -136,14 +142,14 @@ public final class CreateCommand implements Callable<Integer> {
       names = "--mode",
       paramLabel = "MODE",
       defaultValue = "full",
-      description = "archive, full or pruned (default ${DEFAULT-VALUE}).")
-  String mode;
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Mode mode;
 
   @Option(
       names = "--height",
       paramLabel = "N",
       defaultValue = "0",
-      description = "Block height the data is at.")
+      description = "Block height the data is at (default ${DEFAULT-VALUE}).")
   long height;
 
   @Option(
@@ -165,8 +171,8 @@ public final class CreateCommand implements Callable<Integer> {
       paramLabel = "HOW",
       defaultValue = "stop",
       description =
-          "How the node was quiesced: stop or pause-checkpoint (default ${DEFAULT-VALUE}).")
-  String quiesce;
+          "How the node was quiesced: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  QuiesceStrategy quiesce;
 
   @Option(
       names = "--force",
@@ -178,7 +184,24 @@ public final class CreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int chunk = parseSize(chunkSize);
+    int chunk;
+    try {
+      chunk =
+          ByteSize.of(chunkSize)
+              .toIntBetween(ArchiveFormat.MIN_CHUNK_SIZE, ArchiveFormat.MAX_CHUNK_SIZE);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--chunk-size: " + e.getMessage());
+    }
+    Instant takenAt = Instant.now();
+    String snapshotId;
+    try {
+      snapshotId =
+          id != null
+              ? SnapshotId.require(id)
+              : SnapshotId.of(chain, network, mode, takenAt, height);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(id != null ? "--id: " + e.getMessage() : e.getMessage());
+    }
     if (!Files.isDirectory(source)) {
       throw CliException.notFound("no such directory: " + source);
     }
@@ -195,12 +218,14 @@ public final class CreateCommand implements Callable<Integer> {
       throw CliException.usage("--workers must be at least 1");
     }
     ArchiveWriter writer;
+    PathFilter filter;
     try {
+      filter = PathFilter.excluding(effectiveExcludes());
       ArchiveWriter.Builder b =
           ArchiveWriter.builder()
               .chunkSize(chunk)
               .zstd(ZstdSettings.resolve(level, zstd))
-              .filter(filter(excludes))
+              .filter(filter)
               .progress(root.console().tarProgress("archiving"));
       if (workers != null) {
         b.workers(workers);
@@ -209,20 +234,11 @@ public final class CreateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
-    Instant takenAt = Instant.now();
-    String snapshotId =
-        id != null
-            ? id
-            : chain
-                + "-"
-                + network
-                + "-"
-                + mode
-                + "-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                    .withZone(ZoneOffset.UTC)
-                    .format(takenAt);
     root.console().note("archiving " + source + " into " + archive);
+    root.console()
+        .note(
+            "excluding "
+                + (filter.patterns().isEmpty() ? "nothing" : String.join(" ", filter.patterns())));
     warmUpInBackground();
     long started = System.nanoTime();
     ArchiveManifest manifest = writer.write(source, archive);
@@ -318,67 +334,50 @@ public final class CreateCommand implements Callable<Integer> {
             "warm-up",
             "c",
             "n",
-            "full",
+            Mode.FULL,
             "",
             0,
             "",
             Instant.EPOCH,
-            "stop",
+            QuiesceStrategy.STOP,
             0,
             sample)
         .toJson();
   }
 
-  /** {@code 4096}, {@code 512k}, {@code 64MiB}, {@code 1G} (binary units). */
-  static int parseSize(String text) {
-    Matcher m = SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      throw CliException.usage("not a size: " + text + " (e.g. 64MiB)");
+  /**
+   * Adds the default excludes to the footer of {@code create --help}, a few patterns a line so that
+   * none is cut.
+   */
+  public static void describeDefaultExcludes(CommandLine create) {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add(
+        "Default excludes (wallets, keys, locks, logs, peer lists; --exclude adds to them,"
+            + " --no-default-excludes drops them):");
+    StringBuilder line = new StringBuilder(" ");
+    for (String pattern : PathFilter.DEFAULT_PRIVATE_FILES) {
+      if (line.length() + 1 + pattern.length() > 72) {
+        lines.add(line.toString());
+        line = new StringBuilder(" ");
+      }
+      line.append(' ').append(pattern);
     }
-    long v = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
-    long factor =
-        switch (unit.isEmpty() ? ' ' : unit.charAt(0)) {
-          case 'k' -> 1L << 10;
-          case 'm' -> 1L << 20;
-          case 'g' -> 1L << 30;
-          default -> 1;
-        };
-    long bytes = v * factor;
-    if (bytes < ArchiveFormat.MIN_CHUNK_SIZE || bytes > ArchiveFormat.MAX_CHUNK_SIZE) {
-      throw CliException.usage("--chunk-size must be between 4KiB and 1GiB, got " + text);
-    }
-    return (int) bytes;
+    lines.add(line.toString());
+    CommandLine.Model.UsageMessageSpec usage = create.getCommandSpec().usageMessage();
+    lines.addAll(List.of(usage.footer()));
+    usage.footer(lines.toArray(String[]::new));
   }
 
   /**
-   * Keeps a relative path unless an exclude pattern matches it (or its name, for '/'-less ones).
+   * The default excludes (unless {@code --no-default-excludes}), then those of {@code --exclude}.
    */
-  static Predicate<String> filter(List<String> patterns) {
-    List<PathMatcher> whole = new ArrayList<>();
-    List<PathMatcher> names = new ArrayList<>();
-    for (String p : patterns) {
-      String glob = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-      (glob.contains("/") ? whole : names).add(matcher);
-      if (!glob.contains("/")) {
-        whole.add(matcher);
-      }
+  List<String> effectiveExcludes() {
+    List<String> all = new ArrayList<>();
+    if (!noDefaultExcludes) {
+      all.addAll(PathFilter.DEFAULT_PRIVATE_FILES);
     }
-    return rel -> {
-      Path path = Path.of(rel);
-      Path name = path.getFileName();
-      for (PathMatcher m : whole) {
-        if (m.matches(path)) {
-          return false;
-        }
-      }
-      for (PathMatcher m : names) {
-        if (name != null && m.matches(name)) {
-          return false;
-        }
-      }
-      return true;
-    };
+    all.addAll(excludes);
+    return all;
   }
 }

@@ -1,5 +1,6 @@
 package io.chainsnap.cli.command;
 
+import io.chainsnap.domain.Mode;
 import picocli.CommandLine.Option;
 
 /** Where the index is and which chain, network and mode to look at. */
@@ -22,6 +23,8 @@ public final class IndexOptions {
   @Option(
       names = "--mode",
       paramLabel = "MODE",
-      description = "archive, full or pruned (needed with --latest when the index has several).")
-  String mode;
+      description =
+          "${COMPLETION-CANDIDATES} (needed with --latest when the index has a latest snapshot"
+              + " for several).")
+  Mode mode;
 }

@@ -102,9 +102,7 @@ public final class InfoCommand extends BaseCommand {
               : v.status()
                   + (v.at() == null ? "" : " at " + v.at())
                   + (v.detail() == null ? "" : ": " + v.detail()));
-      boolean isLatest =
-          r.selected().index().index().latest() != null
-              && entry.snapshotId().equals(r.selected().index().index().latest().get(entry.mode()));
+      boolean isLatest = ListCommand.isLatest(r.selected().index().index(), entry);
       line("latest", isLatest ? "yes (latest verified " + entry.mode() + " snapshot)" : "no");
       if (entry.sources() != null) {
         entry.sources().forEach((k, v2) -> line("source", k + " " + v2));

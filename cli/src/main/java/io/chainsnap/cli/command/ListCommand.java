@@ -43,7 +43,7 @@ public final class ListCommand extends BaseCommand {
     Map<String, String> latest = idx.latest() == null ? Map.of() : idx.latest();
     List<SnapshotIndex.Entry> entries = new ArrayList<>();
     for (SnapshotIndex.Entry e : idx.snapshots()) {
-      if (index.mode == null || index.mode.equals(e.mode())) {
+      if (index.mode == null || index.mode == e.mode()) {
         entries.add(e);
       }
     }
@@ -72,7 +72,7 @@ public final class ListCommand extends BaseCommand {
         m.put("fileCount", e.fileCount());
         m.put("sha256", e.sha256());
         m.put("verification", e.verification());
-        m.put("latest", e.snapshotId().equals(latest.get(e.mode())));
+        m.put("latest", isLatest(idx, e));
         m.put("sources", e.sources());
         list.add(m);
       }
@@ -109,8 +109,11 @@ public final class ListCommand extends BaseCommand {
                 "ON DISK",
                 "STATUS"));
     for (SnapshotIndex.Entry e : entries) {
-      boolean isLatest = e.snapshotId().equals(latest.get(e.mode()));
-      String status = e.verification() == null ? "unknown" : e.verification().status();
+      boolean isLatest = isLatest(idx, e);
+      String status =
+          e.verification() == null || e.verification().status() == null
+              ? "unknown"
+              : e.verification().status().wireName();
       console()
           .result(
               String.format(
@@ -118,7 +121,7 @@ public final class ListCommand extends BaseCommand {
                   fmt,
                   isLatest ? "*" : "",
                   e.snapshotId(),
-                  e.mode(),
+                  e.mode() == null ? "?" : e.mode().wireName(),
                   e.height(),
                   age(e.takenAt()),
                   Units.bytes(e.compressedSize()),
@@ -129,5 +132,10 @@ public final class ListCommand extends BaseCommand {
       console().result("* latest verified snapshot of its mode");
     }
     return 0;
+  }
+
+  /** Whether {@code e} is the latest verified snapshot of its mode. */
+  static boolean isLatest(SnapshotIndex index, SnapshotIndex.Entry e) {
+    return e.mode() != null && index.latest(e.mode()).map(e.snapshotId()::equals).orElse(false);
   }
 }
