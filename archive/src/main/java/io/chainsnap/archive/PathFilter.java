@@ -33,21 +33,6 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class PathFilter implements Predicate<String> {
 
-  /**
-   * {@link #DEFAULT_PRIVATE_FILES} as one space-separated constant, for help texts and annotations.
-   */
-  public static final String DEFAULT_PRIVATE_FILES_GLOBS =
-      "wallets/** wallets **/wallet.dat debug.log *.log .lock **/LOCK *.pid peers.dat anchors.dat"
-          + " banlist.dat banlist.json mempool.dat fee_estimates.dat settings.json .cookie onion*";
-
-  /**
-   * The private files that never leave a machine: wallets, keys, locks, logs, peer lists (Bitcoin
-   * Core's names, which its forks share). {@code chainsnap create} excludes them unless told not
-   * to.
-   */
-  public static final List<String> DEFAULT_PRIVATE_FILES =
-      List.of(DEFAULT_PRIVATE_FILES_GLOBS.split(" "));
-
   /** Keeps everything. */
   public static final PathFilter NONE = new PathFilter(List.of(), null, null);
 

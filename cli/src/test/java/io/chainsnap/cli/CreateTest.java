@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chainsnap.archive.ArchiveReader;
-import io.chainsnap.archive.PathFilter;
 import io.chainsnap.archive.SnapshotMetadata;
+import io.chainsnap.chain.ChainFamilies;
 import io.chainsnap.domain.Mode;
 import io.chainsnap.domain.QuiesceStrategy;
 import java.io.IOException;
@@ -74,13 +74,31 @@ class CreateTest {
   }
 
   @Test
+  void theFamilyChoosesTheDefaultExcludes() throws IOException {
+    create("xmr", "--family", "monero").expect(0);
+    List<String> archived = archived("xmr");
+    // monero's private files are its own (logs, lock.mdb, p2pstate.bin): a wallet.dat is data to it
+    assertTrue(archived.contains("wallet.dat"), "" + archived);
+    assertFalse(archived.contains("debug.log"), "" + archived);
+  }
+
+  @Test
+  void aFamilyWithoutKnownPrivateFilesNeedsExplicitExcludes() throws IOException {
+    Cli.Result r = create("eth", "--family", "ethereum").expect(ExitCodes.USAGE);
+    assertTrue(r.err().contains("does not know which files of a ethereum node"), r.err());
+    create("eth2", "--family", "ethereum", "--exclude", "nodekey").expect(0);
+    Cli.Result unknown = create("x", "--family", "dogecoin-magic").expect(ExitCodes.USAGE);
+    assertTrue(unknown.err().contains("unknown chain family 'dogecoin-magic'"), unknown.err());
+  }
+
+  @Test
   void helpShowsTheDefaultExcludes() {
     String help = Cli.run("create", "--help").expect(0).out();
     assertTrue(help.contains("--no-default-excludes"), help);
     String listed = help.substring(help.indexOf("Default excludes"), help.indexOf("Examples:"));
     assertEquals(
-        PathFilter.DEFAULT_PRIVATE_FILES,
-        List.of(listed.substring(listed.indexOf(':') + 1).strip().split("\\s+")),
+        ChainFamilies.get("bitcoin-core").privateFiles(),
+        List.of(listed.substring(listed.indexOf("):") + 2).strip().split("\\s+")),
         "the help lists every default exclude, none cut:\n" + help);
     assertTrue(help.contains("archive, full, pruned"), help);
     assertTrue(help.contains("stop, pause-checkpoint"), help);

@@ -9,6 +9,8 @@ import io.chainsnap.archive.PathFilter;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.archive.ZstdSettings;
 import io.chainsnap.archive.restore.Units;
+import io.chainsnap.chain.ChainFamilies;
+import io.chainsnap.chain.ChainFamily;
 import io.chainsnap.cli.ChainsnapCommand;
 import io.chainsnap.cli.CliException;
 import io.chainsnap.cli.ExitCodes;
@@ -115,6 +117,17 @@ public final class CreateCommand implements Callable<Integer> {
           "Archive the private files too: leave out only the --exclude patterns (the default"
               + " excludes are listed below).")
   boolean noDefaultExcludes;
+
+  @Option(
+      names = "--family",
+      paramLabel = "ADAPTER",
+      defaultValue = "bitcoin-core",
+      description =
+          "The node's chain family, whose private files are the default excludes: bitcoin-core"
+              + " (default; litecoind, bitcoind and forks), monero, or a family whose private files"
+              + " chainsnap does not know (ethereum, near, substrate, tezos, cometbft: then"
+              + " --exclude or --no-default-excludes is required).")
+  String family;
 
   @Option(
       names = "--id",
@@ -353,10 +366,10 @@ public final class CreateCommand implements Callable<Integer> {
     List<String> lines = new ArrayList<>();
     lines.add("");
     lines.add(
-        "Default excludes (wallets, keys, locks, logs, peer lists; --exclude adds to them,"
-            + " --no-default-excludes drops them):");
+        "Default excludes, the --family's private files (bitcoin-core's here; wallets, keys,"
+            + " locks, logs, peer lists; --exclude adds to them, --no-default-excludes drops them):");
     StringBuilder line = new StringBuilder(" ");
-    for (String pattern : PathFilter.DEFAULT_PRIVATE_FILES) {
+    for (String pattern : ChainFamilies.get("bitcoin-core").privateFiles()) {
       if (line.length() + 1 + pattern.length() > 72) {
         lines.add(line.toString());
         line = new StringBuilder(" ");
@@ -375,7 +388,24 @@ public final class CreateCommand implements Callable<Integer> {
   List<String> effectiveExcludes() {
     List<String> all = new ArrayList<>();
     if (!noDefaultExcludes) {
-      all.addAll(PathFilter.DEFAULT_PRIVATE_FILES);
+      ChainFamily chainFamily =
+          ChainFamilies.find(family)
+              .orElseThrow(
+                  () ->
+                      CliException.usage(
+                          "--family: unknown chain family '"
+                              + family
+                              + "' (known: "
+                              + String.join(", ", ChainFamilies.NAMES)
+                              + ")"));
+      if (chainFamily.privateFiles().isEmpty() && excludes.isEmpty()) {
+        throw CliException.usage(
+            "chainsnap does not know which files of a "
+                + chainFamily.name()
+                + " node are private (node keys, validator keys, keystores): list them with"
+                + " --exclude, or pass --no-default-excludes to archive everything");
+      }
+      all.addAll(chainFamily.privateFiles());
     }
     all.addAll(excludes);
     return all;
