@@ -2,6 +2,7 @@ package io.chainsnap.publisher.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chainsnap.archive.ArchiveException;
+import io.chainsnap.archive.DocumentSchema;
 import io.chainsnap.archive.SnapshotIndex;
 import io.chainsnap.domain.SnapshotId;
 import io.chainsnap.domain.VerificationStatus;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +48,7 @@ public class IndexService {
   private final ArchiveStore store;
   private final Catalog catalog;
   private final IndexBuilder builder;
+  private final Set<String> schemasPublished = ConcurrentHashMap.newKeySet();
 
   /** Index keys whose last update did not complete: rebuilt whole next time. */
   private final Set<String> stale = new HashSet<>();
@@ -212,9 +215,36 @@ public class IndexService {
 
   private void write(String key, SnapshotIndex index) {
     store.put(key, index.toJson(), "application/json", "no-cache, max-age=0", Map.of());
+    publishSchemas(key);
     LOG.infof(
         "index %s sequence %d: %d snapshots, latest %s",
         key, index.sequence(), index.snapshots().size(), index.latest());
+  }
+
+  /**
+   * The JSON Schemas of {@code index.json} and {@code snapshot.json} beside the index ({@code
+   * <chain>/<network>/index.v1.schema.json}, {@code snapshot.v1.schema.json}), so that integrators
+   * can validate what they read; written once per chain/network by each process (they only change
+   * with the format version, and a new version has a new file name).
+   */
+  private void publishSchemas(String indexKey) {
+    String dir = indexKey.substring(0, indexKey.lastIndexOf('/') + 1);
+    if (!schemasPublished.add(dir)) {
+      return;
+    }
+    try {
+      for (DocumentSchema schema : DocumentSchema.values()) {
+        store.put(
+            dir + schema.fileName(),
+            schema.bytes(),
+            "application/schema+json",
+            "public, max-age=3600",
+            Map.of());
+      }
+    } catch (RuntimeException e) {
+      schemasPublished.remove(dir);
+      throw e;
+    }
   }
 
   private static Optional<CatalogStage> stage(String name) {

@@ -7,10 +7,12 @@ import static io.chainsnap.publisher.service.Events.rejected;
 import static io.chainsnap.publisher.service.Events.target;
 import static io.chainsnap.publisher.service.Events.uploaded;
 import static io.chainsnap.publisher.service.Events.verified;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chainsnap.archive.DocumentSchema;
 import io.chainsnap.archive.SnapshotIndex;
 import io.chainsnap.domain.Mode;
 import io.chainsnap.domain.VerificationStatus;
@@ -212,6 +214,18 @@ class IndexServiceTest {
     service.changed(FULL, id(Mode.FULL, 3));
     assertEquals(0, store.lists());
     assertEqualsFullRebuild();
+  }
+
+  @Test
+  void theSchemasArePublishedBesideTheIndex() {
+    catalogue(1);
+    service.changed(FULL, id(Mode.FULL, 1));
+    for (DocumentSchema schema : DocumentSchema.values()) {
+      assertArrayEquals(
+          schema.bytes(),
+          store.peek("litecoin/regtest/" + schema.fileName()).orElseThrow(),
+          schema.fileName());
+    }
   }
 
   @Test

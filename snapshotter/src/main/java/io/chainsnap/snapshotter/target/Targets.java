@@ -2,6 +2,7 @@ package io.chainsnap.snapshotter.target;
 
 import io.chainsnap.archive.ArchiveFormat;
 import io.chainsnap.archive.ArchiveWriter;
+import io.chainsnap.archive.PathFilter;
 import io.chainsnap.archive.ZstdSettings;
 import io.chainsnap.chain.BitcoinCoreDaemon;
 import io.chainsnap.chain.ChainAdapter;
@@ -19,10 +20,8 @@ import io.chainsnap.snapshotter.schedule.ScheduleLedger;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** The configured targets, checked once at start-up: a bad one fails with the property's name. */
@@ -208,7 +206,7 @@ public class Targets {
         controller,
         chainDir,
         family,
-        includeFilter(excludes(family, target)));
+        include(prefix, excludes(family, target)));
   }
 
   /** The archive writer's zstd settings, resolved and checked at start-up. */
@@ -306,31 +304,20 @@ public class Targets {
     }
   }
 
+  /** What goes into the archive: every path no exclude glob matches ({@link PathFilter}). */
+  private static PathFilter include(String prefix, List<String> excludes) {
+    try {
+      return PathFilter.excluding(excludes);
+    } catch (IllegalArgumentException e) {
+      throw invalid(prefix + "exclude", e.getMessage());
+    }
+  }
+
   /** The family's private files, which never leave the machine, and the target's own excludes. */
   private static List<String> excludes(ChainFamily family, SnapshotterConfig.Target target) {
     List<String> all = new ArrayList<>(family.privateFiles());
     all.addAll(target.exclude().orElse(List.of()));
     return all;
-  }
-
-  /** Accepts a relative path unless an exclude glob matches it or one of its parents. */
-  static Predicate<String> includeFilter(List<String> excludes) {
-    List<PathMatcher> matchers =
-        excludes.stream()
-            .map(String::strip)
-            .filter(glob -> !glob.isEmpty())
-            .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))
-            .toList();
-    return relative -> {
-      Path path = Path.of(relative);
-      for (Path p = path; p != null; p = p.getParent()) {
-        Path candidate = p;
-        if (matchers.stream().anyMatch(m -> m.matches(candidate))) {
-          return false;
-        }
-      }
-      return true;
-    };
   }
 
   private static void require(boolean ok, String property, String problem) {
