@@ -17,10 +17,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Why direct I/O: an archive is written once, forced to disk, and not read back by this process.
  * Through the page cache every compressed byte is copied by the kernel into freshly allocated cache
- * pages and written back later by kernel threads; on the bench corpus that copy alone was 3% of
- * {@code create}'s CPU, and the write-back competes with the compressors for the same cores. With
- * direct I/O the bytes go from one aligned {@value #STAGE}-byte staging buffer to the device; the
- * staging copy is a memory copy in user space of data that is still in cache. The last partial
+ * pages and written back later by kernel threads, a measurable share of {@code create}'s CPU
+ * ({@code bench/README.md}), and the write-back competes with the compressors for the same cores.
+ * With direct I/O the bytes go from one aligned {@value #STAGE}-byte staging buffer to the device;
+ * the staging copy is a memory copy in user space of data that is still in cache. The last partial
  * block is padded to the alignment and the file truncated to its exact length.
  *
  * <p>Falls back to ordinary writes, without failing the archive, when the file system refuses

@@ -41,12 +41,11 @@ import java.util.function.LongSupplier;
  * thread writes the frames in chunk order and hashes the whole file.
  *
  * <p>Why plans rather than filled chunk buffers: copying 64 MiB of file data into a buffer much
- * larger than the CPU caches, then having zstd read it back from memory, cost about three passes
- * over main memory per byte, one of them in the kernel's copy from the page cache (measured:
- * reading the bench corpus's block files into a 64 MiB buffer took 4 to 5 times the CPU of reading
- * them into a 256 KiB one). Read in {@value #READ_BUFFER} pieces, the bytes go from the page cache
- * to zstd while they are still in cache: compression took 6 to 8% less time over the same files,
- * the reading is spread over the workers, and no uncompressed chunk is ever held in memory.
+ * larger than the CPU caches, then having zstd read it back from memory, costs about three passes
+ * over main memory per byte, one of them in the kernel's copy from the page cache. Read in {@value
+ * #READ_BUFFER} pieces, the bytes go from the page cache to zstd while they are still in cache, the
+ * reading is spread over the workers, and no uncompressed chunk is ever held in memory (the
+ * figures: {@code docs/architecture.md}, "Changed on purpose", and {@code bench/README.md}).
  *
  * <p>Memory is bounded whatever the data size: at most {@code workers + 1} chunks are in flight
  * (planned, being compressed or waiting to be written; a semaphore blocks the planner), so at most

@@ -20,9 +20,9 @@ import java.util.function.Predicate;
 /**
  * The sorted listing of a source directory, produced while the writer consumes it: a listing thread
  * walks the tree and hands over entries in archive order, so the first chunks are compressed while
- * the rest of the tree is still being listed (on the bench corpus the listing took 0.2 s of one
- * core before any chunk could start). The exact tar size, file count and content size are known
- * once the walk is complete.
+ * the rest of the tree is still being listed (a listing that ends before the first chunk starts
+ * leaves the other cores idle). The exact tar size, file count and content size are known once the
+ * walk is complete.
  *
  * <p>Archive order is the global order of relative paths by unsigned UTF-8 bytes, a directory
  * compared without its trailing '/'. The walk produces it depth first: in each directory the

@@ -49,9 +49,9 @@ final class TarExtractor {
   private static final int MAX_PAX_SIZE = 1 << 20;
 
   /**
-   * File data goes to the kernel in writes of at most this size. Measured on the bench corpus, 1
-   * MiB writes spent 13% of the restore's CPU copying into the page cache, 64 KiB writes 3% (the
-   * JDK's temporary direct buffer and the source stay in the CPU cache).
+   * File data goes to the kernel in writes of at most this size: small enough that the JDK's
+   * temporary direct buffer and the source stay in the CPU cache while the kernel copies them into
+   * the page cache (1 MiB writes cost several times the CPU; {@code bench/README.md}).
    */
   private static final int WRITE_SLICE = 1 << 16;
 

@@ -13,11 +13,11 @@ import java.util.StringJoiner;
  * sets the same parameters). The decoder needs none of this: any zstd reads any of these frames.
  *
  * <p>The {@linkplain #DEFAULT default} is level 3 with the {@code fast} strategy and a 1 MiB hash
- * table. On chain data it compresses better than plain level 3 (3 to 10%) for 20 to 35% less CPU:
- * level 3 uses two hash tables ({@code dfast}) of 128 and 64 Ki entries, a single lookup in a table
- * of 256 Ki entries finds more of the long repeats of block data (keys, scripts and hashes seen
- * again) and costs less. Data that is not a chain's can come out a little larger (the JDK's files:
- * 1%). Measured in {@code bench/README.md} ("Compression parameters").
+ * table. On chain data it compresses better than plain level 3 for less CPU: level 3 uses two hash
+ * tables ({@code dfast}) of 128 and 64 Ki entries, a single lookup in a table of 256 Ki entries
+ * finds more of the long repeats of block data (keys, scripts and hashes seen again) and costs
+ * less. Data that is not a chain's can come out a little larger. The figures are in {@code
+ * bench/README.md} ("Compression parameters").
  *
  * <p>Bounds: the parameters' own ranges in zstd, except {@code windowLog} at most 27 (128 MiB), the
  * largest window that {@code zstd -d} and other decoders accept without a flag.

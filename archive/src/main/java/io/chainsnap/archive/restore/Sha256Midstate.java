@@ -13,12 +13,12 @@ import java.util.Random;
  * archive can be finished by a later process after a restore resumed (a chunk already applied is
  * never fetched again, so its bytes cannot be hashed again).
  *
- * <p>The JDK's SHA-256 is fast (SHA-NI or AVX2 intrinsics, about 1.2 GB/s here, against 0.15 GB/s
- * for plain Java) but has no API to export its state. When the JVM opens {@code
- * java.base/sun.security.provider} and {@code java.base/java.security} to this code (the {@code
- * chainsnap} jar's manifest does, as {@code Add-Opens}), this class reads and writes the JDK
- * digest's fields; it checks that this works with a self-test first. Otherwise it falls back to a
- * plain Java implementation. Both produce and accept the same state encoding.
+ * <p>The JDK's SHA-256 is fast (SHA-NI or AVX2 intrinsics, several times plain Java) but has no API
+ * to export its state. When the JVM opens {@code java.base/sun.security.provider} and {@code
+ * java.base/java.security} to this code (the {@code chainsnap} jar's manifest does, as {@code
+ * Add-Opens}), this class reads and writes the JDK digest's fields; it checks that this works with
+ * a self-test first. Otherwise it falls back to a plain Java implementation. Both produce and
+ * accept the same state encoding.
  *
  * <p>State encoding: {@code sha256:v1:<64 hex: H0..H7>:<bytes hashed>:<hex of the unprocessed tail
  * (< 64 bytes)>}.

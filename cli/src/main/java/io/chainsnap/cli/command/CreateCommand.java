@@ -309,8 +309,8 @@ public final class CreateCommand implements Callable<Integer> {
    * Writes a throw-away {@code snapshot.json} in memory on a background thread, so that its code
    * (Jackson's serializers, built on first use) is loaded and ready when the real one is written.
    * That happens while the archive is being written, and the first part of that, listing the
-   * source, runs on one core: the other is free. Without it, the last 0.15 s of a create ran on one
-   * core after the archive was done.
+   * source, runs on one core: the other is free. Without it, the end of a create ran on one core,
+   * loading classes, after the archive was done.
    */
   private static void warmUpInBackground() {
     Thread t =
