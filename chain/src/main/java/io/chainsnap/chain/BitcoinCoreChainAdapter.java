@@ -44,4 +44,9 @@ public final class BitcoinCoreChainAdapter implements ChainAdapter {
   public void setNetworkActive(boolean active) {
     rpc.call("setnetworkactive", active);
   }
+
+  @Override
+  public java.util.Optional<HttpCall> networkOnCall() {
+    return java.util.Optional.of(rpc.request("setnetworkactive", "[true]"));
+  }
 }

@@ -27,13 +27,18 @@ final class BitcoinCoreFamily implements ChainFamily {
   /** {@code blocks/blkNNNNN.dat} (blocks) and {@code blocks/revNNNNN.dat} (undo data). */
   private static final Pattern BLOCK_FILE = Pattern.compile("blocks/(blk|rev)(\\d+)\\.dat");
 
+  /**
+   * Wallets, logs, locks, pid files, peer lists, mempool and fee caches, settings, the RPC cookie
+   * and Tor keys. Logs are {@code /*.log}, top level only: LevelDB's write-ahead logs ({@code
+   * blocks/index/NNNNNN.log}, {@code chainstate/NNNNNN.log}) hold chain data.
+   */
   private static final List<String> PRIVATE_FILES =
       List.of(
           "wallets/**",
           "wallets",
           "**/wallet.dat",
           "debug.log",
-          "*.log",
+          "/*.log",
           ".lock",
           "**/LOCK",
           "*.pid",

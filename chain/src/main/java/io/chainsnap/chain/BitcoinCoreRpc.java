@@ -41,6 +41,21 @@ public final class BitcoinCoreRpc {
     return endpoint;
   }
 
+  /**
+   * The JSON-RPC 1.0 request of {@code method} with positional JSON {@code params}, spelled out.
+   */
+  HttpCall request(String method, String jsonParams) {
+    return new HttpCall(
+        endpoint,
+        authorization,
+        "text/plain",
+        "{\"jsonrpc\":\"1.0\",\"id\":\"chainsnap\",\"method\":\""
+            + method
+            + "\",\"params\":"
+            + jsonParams
+            + "}");
+  }
+
   /** Calls {@code method} with positional parameters and returns its {@code result}. */
   public JsonNode call(String method, Object... params) {
     ObjectNode request = JSON.createObjectNode();

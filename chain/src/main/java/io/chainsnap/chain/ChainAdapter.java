@@ -20,4 +20,13 @@ public interface ChainAdapter {
    * the tip and stopping the node. Nodes without such a switch ignore it.
    */
   default void setNetworkActive(boolean active) {}
+
+  /**
+   * The request that does {@code setNetworkActive(true)}, for a process that cannot call this
+   * adapter (the pause watchdog when the agent died during a pause); empty for nodes without a
+   * network switch.
+   */
+  default java.util.Optional<HttpCall> networkOnCall() {
+    return java.util.Optional.empty();
+  }
 }

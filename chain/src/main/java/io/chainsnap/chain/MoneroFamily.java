@@ -36,7 +36,7 @@ final class MoneroFamily implements ChainFamily {
           "poolstate.bin",
           "rpcpayments.bin",
           "bitmonero.log*",
-          "*.log");
+          "/*.log");
 
   @Override
   public String name() {

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,19 +109,31 @@ class PauseWatchdogIT {
     System.out.printf("node resumed %d ms after the agent was killed%n", resumedMillis);
     assertTrue(node.rpc().isReady(), "the node answers again");
     assertEquals(nodePid, node.daemon().pid().orElseThrow());
-    assertEquals(
-        false,
-        node.rpc().call("getnetworkinfo").path("networkactive").asBoolean(),
-        "the agent had switched the node's network off for the pause");
-
-    // the agent comes back: it finds its marker and switches the node's network on again
-    agent =
-        ServiceProcess.start(
-            "snapshotter", Ports.free(), props, dir, dir.resolve("snapshotter-2.log"));
+    // the agent had switched the node's network off for the pause: the watchdog switches it on
     long until = System.nanoTime() + 30_000_000_000L;
     while (!node.rpc().call("getnetworkinfo").path("networkactive").asBoolean()) {
       assertTrue(
-          System.nanoTime() < until, "the network is still off 30 s after the agent came back");
+          System.nanoTime() < until,
+          "the network is still off 30 s after the watchdog resumed the node (agent still down)");
+      Thread.sleep(100);
+    }
+    System.out.printf(
+        "network on %d ms after the agent was killed%n",
+        (System.nanoTime() - killedAt) / 1_000_000);
+    try (var curlConfigs = Files.list(dir.resolve("staging"))) {
+      assertEquals(
+          List.of(),
+          curlConfigs.filter(p -> p.toString().endsWith(".curl")).toList(),
+          "the watchdog deletes its request file (it holds the RPC credentials)");
+    }
+
+    // the agent comes back: it finds its marker, sees the node serving, and clears the marker
+    agent =
+        ServiceProcess.start(
+            "snapshotter", Ports.free(), props, dir, dir.resolve("snapshotter-2.log"));
+    long cleared = System.nanoTime() + 30_000_000_000L;
+    while (Files.exists(dir.resolve("staging").resolve(".node-stopped-ltc"))) {
+      assertTrue(System.nanoTime() < cleared, "the marker is still there 30 s after the restart");
       Thread.sleep(100);
     }
     assertTrue(

@@ -1,7 +1,7 @@
 package io.chainsnap.snapshotter.quiesce;
 
 import io.chainsnap.archive.FileTrees;
-import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.targets.SourceNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -64,7 +64,11 @@ public class Checkpointer {
     boolean firedEarly;
     try (PauseWatchdog watchdog =
         PauseWatchdog.arm(
-            pid, node.config().maxPause(), watchdogDir, watchdogDir.resolve("watchdog.log"))) {
+            pid,
+            node.config().maxPause(),
+            watchdogDir,
+            watchdogDir.resolve("watchdog.log"),
+            node.adapter().networkOnCall())) {
       Signals.stop(pid);
       frozenAt = System.nanoTime();
       try {

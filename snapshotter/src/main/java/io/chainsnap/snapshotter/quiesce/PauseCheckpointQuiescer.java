@@ -3,7 +3,7 @@ package io.chainsnap.snapshotter.quiesce;
 import io.chainsnap.chain.ChainStatus;
 import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
-import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.targets.SourceNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import org.jboss.logging.Logger;

@@ -2,7 +2,7 @@ package io.chainsnap.snapshotter.quiesce;
 
 import io.chainsnap.chain.ChainStatus;
 import io.chainsnap.domain.QuiesceStrategy;
-import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.targets.SourceNode;
 
 /**
  * One way of holding a node still while its data dir is captured ({@link QuiesceStrategy}). Called

@@ -1,8 +1,8 @@
 package io.chainsnap.snapshotter.quiesce;
 
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
-import io.chainsnap.snapshotter.target.SourceNode;
-import io.chainsnap.snapshotter.target.Targets;
+import io.chainsnap.snapshotter.targets.SourceNode;
+import io.chainsnap.snapshotter.targets.Targets;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

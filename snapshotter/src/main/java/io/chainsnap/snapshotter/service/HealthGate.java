@@ -3,7 +3,7 @@ package io.chainsnap.snapshotter.service;
 import io.chainsnap.chain.ChainRpcException;
 import io.chainsnap.chain.ChainStatus;
 import io.chainsnap.domain.SkipReason;
-import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.targets.SourceNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

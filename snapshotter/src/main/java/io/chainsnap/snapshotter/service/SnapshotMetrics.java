@@ -2,8 +2,8 @@ package io.chainsnap.snapshotter.service;
 
 import io.chainsnap.domain.SkipReason;
 import io.chainsnap.snapshotter.quiesce.Capture;
-import io.chainsnap.snapshotter.target.SourceNode;
-import io.chainsnap.snapshotter.target.Targets;
+import io.chainsnap.snapshotter.targets.SourceNode;
+import io.chainsnap.snapshotter.targets.Targets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;

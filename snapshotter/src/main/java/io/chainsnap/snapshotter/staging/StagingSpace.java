@@ -1,7 +1,7 @@
 package io.chainsnap.snapshotter.staging;
 
 import io.chainsnap.snapshotter.config.SnapshotterConfig;
-import io.chainsnap.snapshotter.target.SourceNode;
+import io.chainsnap.snapshotter.targets.SourceNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.chainsnap.snapshotter.target;
+package io.chainsnap.snapshotter.targets;
 
 import io.chainsnap.chain.ChainAdapter;
 import io.chainsnap.chain.ChainFamily;
