@@ -13,7 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 /** Emits the snapshotter's events and waits for the broker to acknowledge each. */
 @ApplicationScoped
 public class SnapshotEvents {
-  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+  // how often a send that waits for a broker logs that it still waits (an outage is waited out)
+  private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
 
   private final Emitter<String> created;
   private final Emitter<String> skipped;
@@ -30,11 +31,11 @@ public class SnapshotEvents {
 
   /** Emits {@code snapshot-skipped}; returns once the broker has it. */
   public void skipped(SnapshotSkipped event) {
-    KafkaEvents.sendAndAwait(skipped, source, event, ACK_TIMEOUT);
+    KafkaEvents.sendAndAwait(skipped, source, event, REPORT_EVERY);
   }
 
   /** Emits {@code snapshot-created}; returns once the broker has it. */
   public void created(SnapshotCreated event) {
-    KafkaEvents.sendAndAwait(created, source, event, ACK_TIMEOUT);
+    KafkaEvents.sendAndAwait(created, source, event, REPORT_EVERY);
   }
 }

@@ -30,7 +30,8 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class SnapshotUploadedListener {
   private static final Logger LOG = Logger.getLogger(SnapshotUploadedListener.class);
-  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+  // how often a send that waits for a broker logs that it still waits (an outage is waited out)
+  private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
 
   private final VerifyService verifier;
   private final Emitter<String> verified;
@@ -71,7 +72,7 @@ public class SnapshotUploadedListener {
       EventData result = verifier.verify(uploaded);
       Emitter<String> emitter =
           EventType.of(result.getClass()) == EventType.SNAPSHOT_VERIFIED ? verified : rejected;
-      KafkaEvents.sendAndAwait(emitter, source, result, ACK_TIMEOUT);
+      KafkaEvents.sendAndAwait(emitter, source, result, REPORT_EVERY);
       done.add(uploaded.snapshotId());
     } finally {
       MDC.remove("snapshotId");
