@@ -17,5 +17,5 @@ if [ -f "$STATE/litecoin/regtest/chainsnap-node.pid" ]; then
   node=$(cat "$STATE/litecoin/regtest/chainsnap-node.pid")
   kill -TERM "$node" 2>/dev/null || true
 fi
-rm -f "$STATE/pipeline.env"
+rm -f "$STATE/pipeline.env" "$STATE/snapshot-token"
 echo "[local] stopped"

@@ -14,10 +14,13 @@ if [ -f "$STATE/pipeline.pid" ] && kill -0 "$(cat "$STATE/pipeline.pid")" 2>/dev
   scripts/local-down.sh
 fi
 
-log "building (tests are scripts/test.sh)"
-./mvnw -B -ntp -q -DskipTests install
-
 mkdir -p "$STATE/logs"
+BUILD_LOG="$STATE/logs/build.log"
+log "building (tests are scripts/test.sh); output in $BUILD_LOG"
+if ! ./mvnw -B -ntp -q -DskipTests install >"$BUILD_LOG" 2>&1; then
+  log "the build failed; end of $BUILD_LOG:"; tail -40 "$BUILD_LOG"; exit 1
+fi
+
 rm -f "$STATE/pipeline.env"
 log "starting Kafka, s3proxy, js-ipfs, litecoind and the three services (logs in $STATE/logs)"
 nohup java -Xmx256m -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
@@ -41,7 +44,8 @@ done
 . "$STATE/pipeline.env"
 
 log "requesting a snapshot of $TARGET"
-curl -fsS -X POST -H "Authorization: Bearer $SNAPSHOT_TOKEN" "$SNAPSHOTTER_URL/targets/$TARGET/snapshots" >/dev/null
+curl -fsS -X POST -H "Authorization: Bearer $(cat "$SNAPSHOT_TOKEN_FILE")" \
+  "$SNAPSHOTTER_URL/targets/$TARGET/snapshots" >/dev/null
 
 log "waiting for the verifier to boot a node from the published archive"
 latest=""
@@ -59,7 +63,9 @@ echo "Index:   $INDEX_URL"
 curl -fsS "$INDEX_URL" | jq --arg id "$latest" '{latest: .latest, snapshot: (.snapshots[] | select(.snapshotId == $id))}'
 echo
 echo "The stack keeps running: snapshotter $SNAPSHOTTER_URL, publisher $PUBLISHER_URL, verifier $VERIFIER_URL"
-echo "Another snapshot: curl -X POST -H 'Authorization: Bearer $SNAPSHOT_TOKEN' $SNAPSHOTTER_URL/targets/$TARGET/snapshots"
+echo "Settings:         $STATE/pipeline.env (URLs, S3 endpoint, bucket and keys; mode 0600)"
+echo "Bearer token:     in $SNAPSHOT_TOKEN_FILE (mode 0600)"
+echo "Another snapshot: curl -X POST -H \"Authorization: Bearer \$(cat $SNAPSHOT_TOKEN_FILE)\" $SNAPSHOTTER_URL/targets/$TARGET/snapshots"
 echo "Restore it:       bin/chainsnap restore --index $INDEX_URL --chain litecoin --network regtest --latest --dest /tmp/restored"
 echo "List snapshots:   bin/chainsnap list --index $INDEX_URL"
 echo "Stop everything:  scripts/local-down.sh"

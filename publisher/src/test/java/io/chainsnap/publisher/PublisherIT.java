@@ -31,6 +31,7 @@ import io.chainsnap.publisher.client.IpfsRpcClient;
 import io.chainsnap.testsupport.IpfsResource;
 import io.chainsnap.testsupport.KafkaResource;
 import io.chainsnap.testsupport.KafkaTestClient;
+import io.chainsnap.testsupport.PrometheusScrape;
 import io.chainsnap.testsupport.S3Resource;
 import io.chainsnap.testsupport.StaticFileServer;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,7 +46,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -213,6 +217,7 @@ class PublisherIT {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(
         created.archive().sha256(), head.headers().firstValue("x-amz-meta-sha256").orElse(null));
+    genericToolsCheckTheHashes(uploaded);
 
     SnapshotPinned pinned = awaitEvent(EventType.SNAPSHOT_PINNED, created.snapshotId());
     IpfsRpcClient ipfs = new IpfsRpcClient(IpfsResource.node().apiUrl(), Duration.ofSeconds(30));
@@ -248,6 +253,13 @@ class PublisherIT {
     assertEquals("ipfs://" + pinned.cid(), entry.sources().get("ipfs"));
     assertEquals(uploaded.archiveUrl(), entry.sources().get("https"));
     assertTrue(index.sequence() >= 3, "every change rewrites the index with a new sequence");
+    // the latest published height and its age, per chain, network and mode
+    Map<String, String> labels = Map.of("chain", "litecoin", "network", "regtest", "mode", "full");
+    PrometheusScrape scrape = scrape();
+    assertEquals(100, scrape.value("chainsnap_publisher_latest_height", labels).orElse(-1));
+    double age = scrape.value("chainsnap_publisher_latest_age_seconds", labels).orElse(-1);
+    assertTrue(age >= 0 && age < 600, "age of the latest snapshot since its takenAt: " + age);
+    assertEquals(List.of(), scrape.withoutHelp("chainsnap_"), "every chainsnap metric has a HELP");
 
     // redelivered events: nothing uploaded, pinned or published twice
     double skippedBefore = metric("chainsnap_publisher_upload_skipped_total");
@@ -286,6 +298,83 @@ class PublisherIT {
                             e.snapshotId().equals(newer.snapshotId())
                                 && e.verification().status() == VerificationStatus.REJECTED));
     assertEquals(Optional.of(created.snapshotId()), index().latest(Mode.FULL));
+    assertEquals(100, scrape().value("chainsnap_publisher_latest_height", labels).orElse(-1));
+  }
+
+  /**
+   * What a generic client can check without chainsnap: {@code sha256sum -c SHA256SUMS} over the
+   * files downloaded beside it, and the S3 additional checksums ({@code x-amz-checksum-sha256}):
+   * snapshot.json's is its SHA-256, the archive's the composite of its parts (5 MiB in the tests).
+   * Range requests answer 206 with {@code Accept-Ranges: bytes}.
+   */
+  void genericToolsCheckTheHashes(SnapshotUploaded uploaded) throws Exception {
+    String base = uploaded.archiveUrl().substring(0, uploaded.archiveUrl().lastIndexOf('/') + 1);
+    assertEquals(base + "snapshot.json", uploaded.manifestUrl());
+    Path downloads = Files.createTempDirectory("chainsnap-download-");
+    for (String file : List.of("snapshot.tar.zst", "snapshot.json", "SHA256SUMS")) {
+      HttpResponse<Path> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + file)).build(),
+              HttpResponse.BodyHandlers.ofFile(downloads.resolve(file)));
+      assertEquals(200, response.statusCode(), file + " is public");
+    }
+    Process check =
+        new ProcessBuilder("sha256sum", "-c", "SHA256SUMS")
+            .directory(downloads.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(check.getInputStream().readAllBytes());
+    assertEquals(0, check.waitFor(), output);
+    assertEquals("snapshot.tar.zst: OK\nsnapshot.json: OK\n", output);
+
+    byte[] manifest = Files.readAllBytes(downloads.resolve("snapshot.json"));
+    assertEquals(
+        Base64.getEncoder().encodeToString(Sha256.newDigest().digest(manifest)),
+        checksumHeader(base + "snapshot.json"));
+    byte[] archive = Files.readAllBytes(downloads.resolve("snapshot.tar.zst"));
+    int partSize = 5 << 20;
+    MessageDigest composite = Sha256.newDigest();
+    List<byte[]> parts = new ArrayList<>();
+    for (int offset = 0; offset < archive.length; offset += partSize) {
+      parts.add(
+          Sha256.newDigest()
+              .digest(
+                  java.util.Arrays.copyOfRange(
+                      archive, offset, Math.min(archive.length, offset + partSize))));
+    }
+    parts.forEach(composite::update);
+    assertEquals(2, parts.size(), "a 7 MB archive goes up in two parts");
+    assertEquals(
+        Base64.getEncoder().encodeToString(composite.digest()) + "-2",
+        checksumHeader(uploaded.archiveUrl()));
+
+    HttpResponse<byte[]> range =
+        http.send(
+            HttpRequest.newBuilder(URI.create(uploaded.archiveUrl()))
+                .header("Range", "bytes=0-9")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(206, range.statusCode());
+    assertEquals("bytes", range.headers().firstValue("Accept-Ranges").orElse(null));
+    assertEquals(
+        "bytes 0-9/" + archive.length, range.headers().firstValue("Content-Range").orElse(null));
+  }
+
+  /** {@code x-amz-checksum-sha256} of a HEAD with {@code x-amz-checksum-mode: ENABLED}. */
+  String checksumHeader(String url) throws Exception {
+    HttpResponse<Void> head =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .header("x-amz-checksum-mode", "ENABLED")
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertEquals(200, head.statusCode(), url);
+    return head.headers().firstValue("x-amz-checksum-sha256").orElse(null);
+  }
+
+  static PrometheusScrape scrape() {
+    return PrometheusScrape.of(given().get("/q/metrics").asString());
   }
 
   @Test

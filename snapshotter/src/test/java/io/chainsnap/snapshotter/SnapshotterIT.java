@@ -25,6 +25,7 @@ import io.chainsnap.testsupport.KafkaResource;
 import io.chainsnap.testsupport.KafkaTestClient;
 import io.chainsnap.testsupport.LitecoinNode;
 import io.chainsnap.testsupport.LitecoinResource;
+import io.chainsnap.testsupport.PrometheusScrape;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -81,6 +82,26 @@ class SnapshotterIT {
     assertEquals(QuiesceStrategy.STOP, created.quiesce());
     assertTrue(created.nodeDowntimeMillis() > 0);
     assertTrue(created.clientVersion().contains("LitecoinCore"), created.clientVersion());
+
+    // the last downtime and duration stay readable after the timers' _max has decayed
+    PrometheusScrape metrics = PrometheusScrape.of(given().get("/q/metrics").asString());
+    double downtime =
+        metrics
+            .value(
+                "chainsnap_snapshot_last_downtime_seconds",
+                Map.of("target", TARGET, "strategy", "stop"))
+            .orElse(-1);
+    assertEquals(created.nodeDowntimeMillis() / 1000.0, downtime, 0.0005);
+    double duration =
+        metrics
+            .value("chainsnap_snapshot_last_duration_seconds", Map.of("target", TARGET))
+            .orElse(-1);
+    assertTrue(duration >= downtime, "the whole run " + duration + " s, the node down " + downtime);
+    assertTrue(
+        metrics
+                .value("chainsnap_snapshot_last_success_timestamp", Map.of("target", TARGET))
+                .orElse(0)
+            > Instant.now().minusSeconds(300).getEpochSecond());
 
     // the node is back and serves the same tip
     assertTrue(node().daemon().isRunning());
@@ -336,6 +357,25 @@ class SnapshotterIT {
     given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     String metrics = given().get("/q/metrics").asString();
     assertTrue(metrics.contains("chainsnap_snapshot_last_success_timestamp"), metrics);
+    PrometheusScrape scrape = PrometheusScrape.of(metrics);
+    assertEquals(List.of(), scrape.withoutHelp("chainsnap_"), "every chainsnap metric has a HELP");
+    for (String family :
+        List.of(
+            "chainsnap_snapshot_last_downtime_seconds",
+            "chainsnap_snapshot_last_duration_seconds",
+            // counter families are named without _total (their samples with it)
+            "chainsnap_snapshot_failed",
+            "chainsnap_snapshot_requests",
+            "chainsnap_snapshot_staging_cleaned")) {
+      assertTrue(
+          scrape.families("chainsnap_").contains(family),
+          family + " exists from the start: " + scrape.families("chainsnap_"));
+    }
+    assertTrue(
+        scrape
+            .value("chainsnap_snapshot_failed_total", Map.of("target", TARGET, "stage", "restart"))
+            .isPresent(),
+        "failure counters exist per target and stage at 0");
   }
 
   static Response trigger() {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -209,13 +211,16 @@ public final class LocalPipeline implements AutoCloseable {
     started.clear();
   }
 
+  /** File under the pipeline's directory holding the snapshotter's bearer token (mode 0600). */
+  public static final String TOKEN_FILE = "snapshot-token";
+
   /**
    * Runs the pipeline until SIGTERM: {@code LocalPipeline DIR [KAFKA S3 SNAPSHOTTER PUBLISHER
-   * VERIFIER]}. When ready, writes {@code DIR/pipeline.env} (shell syntax) with the URLs and the
-   * snapshotter's token.
+   * VERIFIER]}. When ready, writes the snapshotter's token to {@code DIR/snapshot-token} and {@code
+   * DIR/pipeline.env} (shell syntax, see {@link #writeEnv}).
    */
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args.length > 0 ? args[0] : ".stack/local");
+    Path dir = Path.of(args.length > 0 ? args[0] : ".stack/local").toAbsolutePath();
     FixedPorts ports =
         args.length >= 6
             ? new FixedPorts(
@@ -225,30 +230,57 @@ public final class LocalPipeline implements AutoCloseable {
                 Integer.parseInt(args[4]),
                 Integer.parseInt(args[5]))
             : FixedPorts.any();
-    Path env = dir.resolve("pipeline.env");
-    Files.deleteIfExists(env);
+    Files.deleteIfExists(dir.resolve("pipeline.env"));
     LocalPipeline pipeline = start(dir, ports);
     Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "local-pipeline-stop"));
-    String text =
-        String.join(
-            "\n",
-            "SNAPSHOTTER_URL=" + pipeline.snapshotterUrl(),
-            "PUBLISHER_URL=" + pipeline.services.get("publisher").url(""),
-            "VERIFIER_URL=" + pipeline.services.get("verifier").url(""),
-            "SNAPSHOT_TOKEN=" + pipeline.token(),
-            "TARGET=" + TARGET,
-            "INDEX_URL=" + pipeline.indexUrl(),
-            "S3_ENDPOINT=" + pipeline.s3().endpoint(),
-            "IPFS_API=" + pipeline.ipfs().apiUrl(),
-            "IPFS_GATEWAY=" + pipeline.ipfs().gatewayUrl(),
-            "KAFKA=" + pipeline.kafka().bootstrapServers(),
-            "LITECOIN_RPC_PORT=" + pipeline.litecoin().rpcPort(),
-            "LITECOIN_PID=" + pipeline.litecoin().daemon().pid().orElse(0L),
-            "");
-    Path partial = dir.resolve("pipeline.env.partial");
-    Files.writeString(partial, text);
-    Files.move(partial, env, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    LOG.info("local pipeline ready; " + env);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("SNAPSHOTTER_URL", pipeline.snapshotterUrl());
+    env.put("PUBLISHER_URL", pipeline.services.get("publisher").url(""));
+    env.put("VERIFIER_URL", pipeline.services.get("verifier").url(""));
+    env.put("TARGET", TARGET);
+    env.put("INDEX_URL", pipeline.indexUrl());
+    env.put("S3_ENDPOINT", pipeline.s3().endpoint());
+    env.put("S3_BUCKET", BUCKET);
+    env.put("S3_REGION", S3ProxyServer.REGION);
+    env.put("S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
+    env.put("S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
+    env.put("IPFS_API", pipeline.ipfs().apiUrl());
+    env.put("IPFS_GATEWAY", pipeline.ipfs().gatewayUrl());
+    env.put("KAFKA", pipeline.kafka().bootstrapServers());
+    env.put("LITECOIN_RPC_PORT", String.valueOf(pipeline.litecoin().rpcPort()));
+    env.put("LITECOIN_PID", String.valueOf(pipeline.litecoin().daemon().pid().orElse(0L)));
+    Path written = writeEnv(dir, env, pipeline.token());
+    LOG.info("local pipeline ready; " + written);
     Thread.currentThread().join();
+  }
+
+  /**
+   * Writes {@code token} to {@code dir/snapshot-token} and {@code values} plus {@code
+   * SNAPSHOT_TOKEN_FILE} (the token's path, never the token) to {@code dir/pipeline.env}, one
+   * {@code NAME=value} line each; both files mode 0600 (the env file holds the S3 secret key).
+   * {@code pipeline.env} appears whole (renamed into place), so that a reader never sees half of
+   * it.
+   *
+   * @return the env file
+   */
+  static Path writeEnv(Path dir, Map<String, String> values, String token) throws IOException {
+    Path tokenFile = dir.resolve(TOKEN_FILE);
+    writePrivate(tokenFile, token + "\n");
+    StringBuilder text = new StringBuilder();
+    values.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+    text.append("SNAPSHOT_TOKEN_FILE=").append(tokenFile).append('\n');
+    Path partial = dir.resolve("pipeline.env.partial");
+    writePrivate(partial, text.toString());
+    Path env = dir.resolve("pipeline.env");
+    Files.move(partial, env, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return env;
+  }
+
+  /** Writes {@code text} to a new file {@code path} created with mode 0600 (replacing one). */
+  private static void writePrivate(Path path, String text) throws IOException {
+    Files.deleteIfExists(path);
+    Files.createFile(
+        path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(path, text);
   }
 }

@@ -1,5 +1,6 @@
 package io.chainsnap.verifier;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ import io.chainsnap.testsupport.KafkaTestClient;
 import io.chainsnap.testsupport.LitecoinNode;
 import io.chainsnap.testsupport.LitecoinResource;
 import io.chainsnap.testsupport.MoneroNode;
+import io.chainsnap.testsupport.PrometheusScrape;
 import io.chainsnap.testsupport.StaticFileServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -179,6 +181,16 @@ class VerifierIT {
     try (var left = Files.list(Path.of("target/verifier-work"))) {
       assertEquals(0, left.count(), "scratch data dirs are removed");
     }
+    PrometheusScrape metrics = PrometheusScrape.of(given().get("/q/metrics").asString());
+    assertTrue(
+        metrics.value("chainsnap_verifier_verified_total", Map.of("chain", "litecoin")).orElse(0)
+            >= 1);
+    assertTrue(
+        metrics
+            .value("chainsnap_verifier_rejected_total", Map.of("chain", "monero", "stage", "boot"))
+            .isPresent(),
+        "counters of every configured chain and stage exist from the start");
+    assertEquals(List.of(), metrics.withoutHelp("chainsnap_"), "every chainsnap metric has a HELP");
   }
 
   @Test

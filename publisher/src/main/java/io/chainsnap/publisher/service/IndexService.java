@@ -48,21 +48,28 @@ public class IndexService {
   private final ArchiveStore store;
   private final Catalog catalog;
   private final IndexBuilder builder;
+  private final PublisherMetrics metrics;
   private final Set<String> schemasPublished = ConcurrentHashMap.newKeySet();
 
   /** Index keys whose last update did not complete: rebuilt whole next time. */
   private final Set<String> stale = new HashSet<>();
 
   @Inject
-  public IndexService(ArchiveStore store, Catalog catalog, PublisherConfig config) {
-    this(store, catalog, new IndexBuilder(config.ipfs().gatewayUrl()));
+  public IndexService(
+      ArchiveStore store, Catalog catalog, PublisherConfig config, PublisherMetrics metrics) {
+    this(store, catalog, new IndexBuilder(config.ipfs().gatewayUrl()), metrics);
   }
 
-  /** A service over {@code store} that builds entries with {@code builder}. */
-  public IndexService(ArchiveStore store, Catalog catalog, IndexBuilder builder) {
+  /**
+   * A service over {@code store} that builds entries with {@code builder} and reports the latest
+   * snapshots of every index it writes to {@code metrics}.
+   */
+  public IndexService(
+      ArchiveStore store, Catalog catalog, IndexBuilder builder, PublisherMetrics metrics) {
     this.store = store;
     this.catalog = catalog;
     this.builder = builder;
+    this.metrics = metrics;
   }
 
   /**
@@ -215,6 +222,7 @@ public class IndexService {
 
   private void write(String key, SnapshotIndex index) {
     store.put(key, index.toJson(), "application/json", "no-cache, max-age=0", Map.of());
+    metrics.indexed(index);
     publishSchemas(key);
     LOG.infof(
         "index %s sequence %d: %d snapshots, latest %s",

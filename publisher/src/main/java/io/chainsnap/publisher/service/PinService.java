@@ -6,7 +6,6 @@ import io.chainsnap.events.SnapshotPinned;
 import io.chainsnap.publisher.CatalogStage;
 import io.chainsnap.publisher.client.IpfsRpcClient;
 import io.chainsnap.publisher.config.PublisherConfig;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
@@ -29,10 +28,10 @@ public class PinService {
   private final IpfsRpcClient ipfs;
   private final StagingClient staging;
   private final Catalog catalog;
-  private final MeterRegistry metrics;
+  private final PublisherMetrics metrics;
 
   public PinService(
-      PublisherConfig config, StagingClient staging, Catalog catalog, MeterRegistry metrics) {
+      PublisherConfig config, StagingClient staging, Catalog catalog, PublisherMetrics metrics) {
     this.ipfs = new IpfsRpcClient(config.ipfs().apiUrl(), config.ipfs().timeout());
     this.staging = staging;
     this.catalog = catalog;
@@ -58,7 +57,7 @@ public class PinService {
             "%s was pinned as %s but the node lost it: pinning again", created.snapshotId(), cid);
         ipfs.pin(cid);
       }
-      metrics.counter("chainsnap.publisher.pin.skipped").increment();
+      metrics.pinSkipped();
       return recorded.get();
     }
     AtomicReference<HashingInputStream> sent = new AtomicReference<>();
@@ -100,7 +99,7 @@ public class PinService {
     SnapshotPinned pinned =
         new SnapshotPinned(created.snapshotId(), created.target(), cid, Instant.now());
     catalog.record(created.target(), created.snapshotId(), CatalogStage.PINNED, pinned);
-    metrics.counter("chainsnap.publisher.pin.bytes").increment(created.archive().compressedSize());
+    metrics.pinned(created.archive().compressedSize());
     LOG.infof("pinned %s as %s", created.snapshotId(), cid);
     return pinned;
   }

@@ -10,12 +10,12 @@ import io.chainsnap.events.SnapshotUploaded;
 import io.chainsnap.publisher.CatalogStage;
 import io.chainsnap.publisher.store.ArchiveStore;
 import io.chainsnap.publisher.store.CatalogKeys;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -25,9 +25,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Copies a staged snapshot to object storage: the archive streamed from staging into a multipart
- * upload (hashed on the way, completed only if the hash matches the event), then the manifest.
- * Idempotent on the snapshot id: an archive already stored with the announced hash is not uploaded
- * again.
+ * upload (hashed on the way, completed only if the hash matches the event), then the manifest and
+ * {@code SHA256SUMS} (both files' hashes, for {@code sha256sum -c}). Idempotent on the snapshot id:
+ * an archive already stored with the announced hash is not uploaded again.
  */
 @ApplicationScoped
 public class UploadService {
@@ -36,10 +36,10 @@ public class UploadService {
   private final ArchiveStore store;
   private final StagingClient staging;
   private final Catalog catalog;
-  private final MeterRegistry metrics;
+  private final PublisherMetrics metrics;
 
   public UploadService(
-      ArchiveStore store, StagingClient staging, Catalog catalog, MeterRegistry metrics) {
+      ArchiveStore store, StagingClient staging, Catalog catalog, PublisherMetrics metrics) {
     this.store = store;
     this.staging = staging;
     this.catalog = catalog;
@@ -71,9 +71,9 @@ public class UploadService {
         && sha256.equals(existing.get().metadata().get("sha256"))
         && existing.get().size() == size) {
       LOG.infof("%s already stored with sha256 %s: not uploading again", archiveKey, sha256);
-      metrics.counter("chainsnap.publisher.upload.skipped").increment();
+      metrics.uploadSkipped();
     } else {
-      Timer.Sample sample = Timer.start(metrics);
+      long started = System.nanoTime();
       try (HashingInputStream in =
           new HashingInputStream(staging.open(created.archive().archiveUrl()))) {
         store.upload(
@@ -85,7 +85,7 @@ public class UploadService {
             () -> {
               String actual = in.hex();
               if (!actual.equals(sha256)) {
-                metrics.counter("chainsnap.publisher.upload.rejected").increment();
+                metrics.uploadRejected();
                 throw new PermanentFailureException(
                     "staged archive of "
                         + id
@@ -99,8 +99,7 @@ public class UploadService {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      sample.stop(metrics.timer("chainsnap.publisher.upload.duration"));
-      metrics.counter("chainsnap.publisher.upload.bytes").increment(size);
+      metrics.uploaded(Duration.ofNanos(System.nanoTime() - started), size);
       LOG.infof("uploaded %s (%d bytes, sha256 %s)", archiveKey, size, sha256);
     }
     store.put(
@@ -109,6 +108,12 @@ public class UploadService {
         "application/json",
         "public, max-age=31536000, immutable",
         Map.of("sha256", created.archive().manifestSha256(), "snapshot-id", id));
+    store.put(
+        CatalogKeys.checksums(created.target(), id),
+        sha256Sums(sha256, created.archive().manifestSha256()),
+        "text/plain; charset=utf-8",
+        "public, max-age=31536000, immutable",
+        Map.of("snapshot-id", id));
 
     SnapshotUploaded uploaded =
         new SnapshotUploaded(
@@ -127,6 +132,30 @@ public class UploadService {
     catalog.record(created.target(), id, CatalogStage.CREATED, created);
     catalog.record(created.target(), id, CatalogStage.UPLOADED, uploaded);
     return uploaded;
+  }
+
+  /**
+   * The {@code SHA256SUMS} file published beside the archive, in the format of {@code sha256sum}
+   * (hex digest, two spaces, file name; one line per file), so that {@code sha256sum -c SHA256SUMS}
+   * checks both files once downloaded under their own names.
+   */
+  static byte[] sha256Sums(String archiveSha256, String manifestSha256) {
+    return (checkedHex(archiveSha256)
+            + "  "
+            + CatalogKeys.ARCHIVE_FILE
+            + "\n"
+            + checkedHex(manifestSha256)
+            + "  "
+            + CatalogKeys.MANIFEST_FILE
+            + "\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String checkedHex(String sha256) {
+    if (sha256 == null || !Sha256.HEX.matcher(sha256).matches()) {
+      throw new PermanentFailureException("not a SHA-256 in lower-case hex: '" + sha256 + "'");
+    }
+    return sha256;
   }
 
   /** Refuses a staged {@code snapshot.json} that is not the one {@code created} announced. */

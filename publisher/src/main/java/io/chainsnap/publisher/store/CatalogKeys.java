@@ -18,16 +18,30 @@ public final class CatalogKeys {
   /** File name ending of a catalog record. */
   public static final String RECORD_SUFFIX = ".json";
 
+  /** File name of the archive beside its manifest. */
+  public static final String ARCHIVE_FILE = "snapshot.tar.zst";
+
+  /** File name of the manifest. */
+  public static final String MANIFEST_FILE = "snapshot.json";
+
+  /** File name of the checksums of both, in the format of {@code sha256sum}. */
+  public static final String CHECKSUMS_FILE = "SHA256SUMS";
+
   private CatalogKeys() {}
 
   /** Key of the published archive. */
   public static String archive(SnapshotTarget target, String snapshotId) {
-    return target.path() + "/" + checked(snapshotId) + "/snapshot.tar.zst";
+    return target.path() + "/" + checked(snapshotId) + "/" + ARCHIVE_FILE;
   }
 
   /** Key of the published {@code snapshot.json}. */
   public static String manifest(SnapshotTarget target, String snapshotId) {
-    return target.path() + "/" + checked(snapshotId) + "/snapshot.json";
+    return target.path() + "/" + checked(snapshotId) + "/" + MANIFEST_FILE;
+  }
+
+  /** Key of the {@code SHA256SUMS} file beside the archive and the manifest. */
+  public static String checksums(SnapshotTarget target, String snapshotId) {
+    return target.path() + "/" + checked(snapshotId) + "/" + CHECKSUMS_FILE;
   }
 
   /** Key of the chain/network's {@code index.json}. */

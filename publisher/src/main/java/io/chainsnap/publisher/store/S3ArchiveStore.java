@@ -1,5 +1,6 @@
 package io.chainsnap.publisher.store;
 
+import io.chainsnap.domain.Sha256;
 import io.chainsnap.publisher.config.PublisherConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +30,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -42,6 +46,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * objects go up as multipart uploads with several parts in flight and memory bounded by (parallel
  * parts + 1) x part size, whatever the archive size; an upload that fails or is refused by its
  * completion check is aborted, so a partial object never becomes visible.
+ *
+ * <p>Every object carries an S3 additional checksum ({@code x-amz-checksum-sha256}), sent with the
+ * request and checked by the server before it stores anything: a single put carries the SHA-256 of
+ * the object, each part of a multipart upload the SHA-256 of the part, and the completed object the
+ * composite checksum S3 computes from them (base64 SHA-256 of the parts' digests, {@code -<parts>};
+ * S3 offers no whole-object SHA-256 for multipart uploads, hence {@code SHA256SUMS} beside the
+ * archive).
  */
 @ApplicationScoped
 public class S3ArchiveStore implements ArchiveStore {
@@ -142,7 +153,8 @@ public class S3ArchiveStore implements ArchiveStore {
                       .key(key)
                       .contentType(contentType)
                       .cacheControl("public, max-age=31536000, immutable")
-                      .metadata(metadata);
+                      .metadata(metadata)
+                      .checksumAlgorithm(ChecksumAlgorithm.SHA256);
                   if (config.publicReadAcl()) {
                     b.acl(ObjectCannedACL.PUBLIC_READ);
                   }
@@ -167,6 +179,7 @@ public class S3ArchiveStore implements ArchiveStore {
             partUploads.submit(
                 () -> {
                   try {
+                    String checksum = checksum(buffer);
                     String etag =
                         s3.uploadPart(
                                 b ->
@@ -174,13 +187,18 @@ public class S3ArchiveStore implements ArchiveStore {
                                         .key(key)
                                         .uploadId(uploadId)
                                         .partNumber(number)
-                                        .contentLength((long) buffer.length),
+                                        .contentLength((long) buffer.length)
+                                        .checksumSHA256(checksum),
                                 RequestBody.fromContentProvider(
                                     () -> new ByteArrayInputStream(buffer),
                                     buffer.length,
                                     "application/octet-stream"))
                             .eTag();
-                    return CompletedPart.builder().partNumber(number).eTag(etag).build();
+                    return CompletedPart.builder()
+                        .partNumber(number)
+                        .eTag(etag)
+                        .checksumSHA256(checksum)
+                        .build();
                   } finally {
                     inFlight.release();
                   }
@@ -199,12 +217,15 @@ public class S3ArchiveStore implements ArchiveStore {
         completed.add(part.get());
       }
       beforeComplete.run();
-      s3.completeMultipartUpload(
-          b ->
-              b.bucket(config.bucket())
-                  .key(key)
-                  .uploadId(uploadId)
-                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
+      CompleteMultipartUploadResponse done =
+          s3.completeMultipartUpload(
+              b ->
+                  b.bucket(config.bucket())
+                      .key(key)
+                      .uploadId(uploadId)
+                      .multipartUpload(
+                          CompletedMultipartUpload.builder().parts(completed).build()));
+      LOG.debugf("%s complete, x-amz-checksum-sha256 %s", key, done.checksumSHA256());
     } catch (IOException e) {
       abort(key, uploadId, parts);
       throw new UncheckedIOException("upload of " + key + " failed: " + e.getMessage(), e);
@@ -263,7 +284,8 @@ public class S3ArchiveStore implements ArchiveStore {
               .key(key)
               .contentType(contentType)
               .cacheControl(cacheControl)
-              .metadata(metadata);
+              .metadata(metadata)
+              .checksumSHA256(checksum(content));
           if (config.publicReadAcl() && !key.startsWith(CatalogKeys.CATALOG_PREFIX)) {
             b.acl(ObjectCannedACL.PUBLIC_READ);
           }
@@ -299,6 +321,15 @@ public class S3ArchiveStore implements ArchiveStore {
   @Override
   public String bucket() {
     return config.bucket();
+  }
+
+  /**
+   * The value of {@code x-amz-checksum-sha256} for {@code bytes}: their SHA-256, base64. Sent as a
+   * header, not as the SDK's default trailing checksum, which S3-compatible servers such as s3proxy
+   * 4.1.0 accept but do not store.
+   */
+  static String checksum(byte[] bytes) {
+    return Base64.getEncoder().encodeToString(Sha256.newDigest().digest(bytes));
   }
 
   private static String stripSlash(String url) {

@@ -21,6 +21,7 @@ import io.chainsnap.events.SnapshotTarget;
 import io.chainsnap.publisher.CatalogStage;
 import io.chainsnap.publisher.store.CatalogKeys;
 import io.chainsnap.publisher.store.InMemoryArchiveStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,11 @@ class IndexServiceTest {
   final InMemoryArchiveStore store = new InMemoryArchiveStore();
   final Catalog catalog = new Catalog(store);
   final IndexService service =
-      new IndexService(store, catalog, new IndexBuilder(Optional.of("https://gw.example")));
+      new IndexService(
+          store,
+          catalog,
+          new IndexBuilder(Optional.of("https://gw.example")),
+          new PublisherMetrics(new SimpleMeterRegistry()));
 
   /** Snapshot {@code i}: created, uploaded, pinned, then verified, or rejected when i % 3 == 0. */
   void catalogue(int i) {

@@ -1,5 +1,6 @@
 package io.chainsnap.publisher.service;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The check of a staged {@code snapshot.json} against {@code snapshot-created}. */
+/** The check of a staged {@code snapshot.json} against {@code snapshot-created}; SHA256SUMS. */
 class UploadServiceTest {
   static final String ID = "litecoin-regtest-full-20261121t223300123z-503";
   static final Instant TAKEN = Instant.parse("2026-11-21T22:33:00.123Z");
@@ -104,5 +105,18 @@ class UploadServiceTest {
                 UploadService.checkManifest(
                     created(503, manifest.sha256(), manifest.compressedSize(), json), other));
     assertTrue(e.getMessage().contains("hashes to " + Sha256.hex(other)), e.getMessage());
+  }
+
+  @Test
+  void sha256SumsHasTheFormatOfSha256sum() {
+    String archive = "a".repeat(64);
+    String json = "0123456789abcdef".repeat(4);
+    assertEquals(
+        archive + "  snapshot.tar.zst\n" + json + "  snapshot.json\n",
+        new String(
+            UploadService.sha256Sums(archive, json), java.nio.charset.StandardCharsets.US_ASCII));
+    assertThrows(
+        PermanentFailureException.class, () -> UploadService.sha256Sums("A".repeat(64), json));
+    assertThrows(PermanentFailureException.class, () -> UploadService.sha256Sums(archive, "ab"));
   }
 }

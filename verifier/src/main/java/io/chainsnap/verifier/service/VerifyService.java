@@ -13,13 +13,17 @@ import io.chainsnap.chain.ChainBootException;
 import io.chainsnap.chain.ChainFamily;
 import io.chainsnap.chain.ChainStatus;
 import io.chainsnap.chain.IsolatedBoot;
+import io.chainsnap.domain.RejectionStage;
 import io.chainsnap.events.EventData;
 import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.events.SnapshotRejected;
 import io.chainsnap.events.SnapshotUploaded;
 import io.chainsnap.events.SnapshotVerified;
 import io.chainsnap.verifier.config.VerifierConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -51,9 +55,13 @@ import org.jboss.logging.Logger;
  * on it (isolated: no peers, loopback RPC), and compare the height and best block hash with what
  * the snapshotter announced.
  */
+// created at start-up, so that its metrics exist (at 0, with their descriptions) from the start
+@Startup
 @ApplicationScoped
 public class VerifyService {
   private static final Logger LOG = Logger.getLogger(VerifyService.class);
+  private static final String VERIFIED = "chainsnap.verifier.verified";
+  private static final String REJECTED = "chainsnap.verifier.rejected";
 
   private final VerifierConfig config;
   private final MeterRegistry metrics;
@@ -67,6 +75,30 @@ public class VerifyService {
   public VerifyService(VerifierConfig config, MeterRegistry metrics) {
     this.config = config;
     this.metrics = metrics;
+    Timer.builder("chainsnap.verifier.restore.duration")
+        .description(
+            "Manifest fetch, restore from the public URL and checks of snapshots that were verified")
+        .register(metrics);
+    for (String chain : config.chains().keySet()) {
+      verified(chain);
+      for (RejectionStage stage : RejectionStage.values()) {
+        rejected(chain, stage);
+      }
+    }
+  }
+
+  private Counter verified(String chain) {
+    return Counter.builder(VERIFIED)
+        .description("Snapshots verified: restored, booted and at the announced tip, per chain")
+        .tag("chain", chain)
+        .register(metrics);
+  }
+
+  private Counter rejected(String chain, RejectionStage stage) {
+    return Counter.builder(REJECTED)
+        .description("Snapshots rejected, per chain and stage (the fault of the snapshot)")
+        .tags("chain", chain, "stage", stage.wireName())
+        .register(metrics);
   }
 
   /**
@@ -109,9 +141,7 @@ public class VerifyService {
       if (tip.isPresent()) {
         throw tip.get();
       }
-      metrics
-          .counter("chainsnap.verifier.verified", "chain", uploaded.target().chain())
-          .increment();
+      verified(uploaded.target().chain()).increment();
       metrics.timer("chainsnap.verifier.restore.duration").record(Duration.ofMillis(restoreMillis));
       LOG.infof(
           "verified %s: restored in %d ms, node at height %d with the announced hash after %d ms",
@@ -126,14 +156,7 @@ public class VerifyService {
           bootMillis,
           Instant.now());
     } catch (Rejection e) {
-      metrics
-          .counter(
-              "chainsnap.verifier.rejected",
-              "chain",
-              uploaded.target().chain(),
-              "stage",
-              e.stage().wireName())
-          .increment();
+      rejected(uploaded.target().chain(), e.stage()).increment();
       LOG.warnf("REJECTED %s at %s: %s", uploaded.snapshotId(), e.stage(), e.getMessage());
       return new SnapshotRejected(
           uploaded.snapshotId(),
