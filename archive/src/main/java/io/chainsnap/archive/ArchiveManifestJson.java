@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +23,7 @@ import java.nio.charset.StandardCharsets;
 public final class ArchiveManifestJson {
 
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      JsonDocuments.strictBuilder()
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
@@ -122,7 +120,7 @@ public final class ArchiveManifestJson {
           ArchiveException.Kind.UNSUPPORTED_FORMAT,
           "archive manifest has no integer formatVersion; refusing to guess its format");
     }
-    if (version.asLong() != ArchiveFormat.FORMAT_VERSION) {
+    if (!JsonDocuments.isVersion(version, ArchiveFormat.FORMAT_VERSION)) {
       throw new ArchiveException(
           ArchiveException.Kind.UNSUPPORTED_FORMAT,
           "unsupported archive formatVersion "
@@ -141,7 +139,8 @@ public final class ArchiveManifestJson {
   private static ArchiveException malformed(Exception e) {
     return new ArchiveException(
         ArchiveException.Kind.INVALID_MANIFEST,
-        "malformed archive manifest JSON: " + e.getMessage(),
+        "malformed archive manifest JSON: "
+            + (e instanceof JsonProcessingException j ? JsonDocuments.describe(j) : e.getMessage()),
         e);
   }
 }

@@ -92,25 +92,24 @@ public final class ArchiveReader {
   }
 
   /**
-   * Checks an archive against its manifest without extracting: every chunk's SHA-256 and frame
-   * header (single zstd frame, checksum flag, declared content size equal to the manifest's), the
-   * whole-file SHA-256, and that nothing follows the last chunk.
+   * Checks an archive against its manifest without writing anything, as strictly as {@link
+   * #extract} would into an empty directory: every chunk's SHA-256 before it is decompressed, its
+   * frame header and decompressed size, the whole-file SHA-256, nothing after the last chunk, and
+   * every tar entry by the safety rules of extraction (paths, links, devices, FIFOs, duplicates,
+   * names reserved for the restore journal, sizes against the manifest). An archive this method
+   * accepts is one a restore accepts; one it refuses fails the same way, with the same message.
    *
    * @param archive the bytes of {@code snapshot.tar.zst} from offset 0; read to its end, not closed
    * @param manifest the manifest (validated first)
    * @return the manifest, now known to describe these bytes
-   * @throws ArchiveException naming the first bad chunk
+   * @throws ArchiveException as {@link #extract} would, naming the entry or chunk
    */
   public ArchiveManifest verify(InputStream archive, ArchiveManifest manifest) {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(manifest, "manifest").validate();
-    ChunkInput input = new ChunkInput(archive, manifest, progress);
-    byte[] frame = new byte[ChunkInput.maxCompressedLength(manifest)];
-    while (input.hasNext()) {
-      ChunkInfo chunk = input.next(frame);
-      ArchiveChunks.checkFrameHeader(chunk, frame, 0, (int) chunk.compressedLength());
+    try (ChunkStream stream = new ChunkStream(archive, manifest, progress)) {
+      TarExtractor.dryRun(stream, manifest).run();
     }
-    input.finish();
     return manifest;
   }
 
@@ -125,6 +124,47 @@ public final class ArchiveReader {
     Objects.requireNonNull(manifest, "manifest").validate();
     try (InputStream in = Files.newInputStream(archiveFile)) {
       return verify(in, manifest);
+    } catch (IOException e) {
+      throw new ArchiveException(
+          ArchiveException.Kind.IO, "cannot read archive " + archiveFile + ": " + e, e);
+    }
+  }
+
+  /**
+   * Checks only that the bytes are the archive the manifest describes, without decompressing: every
+   * chunk's SHA-256 and frame header (single zstd frame, checksum flag, declared content size equal
+   * to the manifest's), the whole-file SHA-256, and that nothing follows the last chunk. The tar
+   * entries are not looked at (see {@link #verify(InputStream, ArchiveManifest)}).
+   *
+   * @param archive the bytes of {@code snapshot.tar.zst} from offset 0; read to its end, not closed
+   * @param manifest the manifest (validated first)
+   * @return the manifest, now known to describe these bytes
+   * @throws ArchiveException naming the first bad chunk
+   */
+  public ArchiveManifest verifyChunks(InputStream archive, ArchiveManifest manifest) {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(manifest, "manifest").validate();
+    ChunkInput input = new ChunkInput(archive, manifest, progress);
+    byte[] frame = new byte[ChunkInput.maxCompressedLength(manifest)];
+    while (input.hasNext()) {
+      ChunkInfo chunk = input.next(frame);
+      ArchiveChunks.checkFrameHeader(chunk, frame, 0, (int) chunk.compressedLength());
+    }
+    input.finish();
+    return manifest;
+  }
+
+  /**
+   * Checks an archive file's chunks; see {@link #verifyChunks(InputStream, ArchiveManifest)}.
+   *
+   * @param archiveFile path of {@code snapshot.tar.zst}
+   * @param manifest its manifest
+   * @return the manifest
+   */
+  public ArchiveManifest verifyChunks(Path archiveFile, ArchiveManifest manifest) {
+    Objects.requireNonNull(manifest, "manifest").validate();
+    try (InputStream in = Files.newInputStream(archiveFile)) {
+      return verifyChunks(in, manifest);
     } catch (IOException e) {
       throw new ArchiveException(
           ArchiveException.Kind.IO, "cannot read archive " + archiveFile + ": " + e, e);

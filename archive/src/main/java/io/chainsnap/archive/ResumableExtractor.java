@@ -96,6 +96,23 @@ public final class ResumableExtractor {
     }
   }
 
+  /**
+   * Walks the tar stream of {@code feed}'s chunks 0 to the last with every rule of an extraction
+   * into an empty directory (names reserved for the journal included) and writes nothing: what it
+   * accepts, {@link #extract} accepts; what it refuses fails with the same message.
+   *
+   * @param manifest the archive's manifest (validated first)
+   * @param feed the chunks
+   * @throws ArchiveException as {@link #extract}
+   */
+  public static void check(ArchiveManifest manifest, ChunkFeed feed) {
+    Objects.requireNonNull(manifest, "manifest").validate();
+    Objects.requireNonNull(feed, "feed");
+    try (FeedInput input = new FeedInput(manifest, null, feed)) {
+      TarExtractor.dryRun(input, manifest).run();
+    }
+  }
+
   /** Adapts a {@link ChunkFeed} to the extractor's input. */
   private static final class FeedInput extends TarInput {
     private final ChunkFeed feed;

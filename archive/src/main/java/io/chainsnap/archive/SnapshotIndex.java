@@ -1,11 +1,9 @@
 package io.chainsnap.archive;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.chainsnap.domain.Mode;
 import io.chainsnap.domain.VerificationStatus;
@@ -17,7 +15,8 @@ import java.util.Map;
 /**
  * {@code index.json} of one chain/network: every live snapshot with all its sources, its
  * verification result, and per mode the {@code latest} verified one. Operators and the CLI start
- * here. Readers refuse an unknown {@code formatVersion}.
+ * here. Readers refuse an unknown {@code formatVersion} (exactly the JSON integer 1: not 1.0, 1.9
+ * or "1") and strings or fractions where the format says integer.
  *
  * @param formatVersion version of this document, {@value #FORMAT_VERSION}
  * @param chain e.g. {@code litecoin}
@@ -40,10 +39,9 @@ public record SnapshotIndex(
   public static final int FORMAT_VERSION = 1;
 
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonDocuments.strictBuilder()
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
 
@@ -105,8 +103,11 @@ public record SnapshotIndex(
   public static SnapshotIndex read(byte[] json) {
     try {
       JsonNode tree = MAPPER.readTree(json);
-      int version = tree.path("formatVersion").asInt(-1);
-      if (version != FORMAT_VERSION) {
+      if (tree == null || !tree.isObject()) {
+        throw new ArchiveException(
+            ArchiveException.Kind.INVALID_MANIFEST, "index.json is not a JSON object");
+      }
+      if (!JsonDocuments.isVersion(tree.get("formatVersion"), FORMAT_VERSION)) {
         throw new ArchiveException(
             ArchiveException.Kind.UNSUPPORTED_FORMAT,
             "unsupported index.json formatVersion "
@@ -116,6 +117,11 @@ public record SnapshotIndex(
                 + "); upgrade chainsnap");
       }
       return MAPPER.treeToValue(tree, SnapshotIndex.class);
+    } catch (JsonProcessingException e) {
+      throw new ArchiveException(
+          ArchiveException.Kind.INVALID_MANIFEST,
+          "index.json cannot be read: " + JsonDocuments.describe(e),
+          e);
     } catch (IOException e) {
       throw new ArchiveException(
           ArchiveException.Kind.INVALID_MANIFEST,

@@ -1,11 +1,9 @@
 package io.chainsnap.archive;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.chainsnap.domain.Mode;
@@ -54,10 +52,9 @@ public record SnapshotMetadata(
   public static final String FILE_NAME = "snapshot.json";
 
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonDocuments.strictBuilder()
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
 
@@ -77,6 +74,11 @@ public record SnapshotMetadata(
     JsonNode tree;
     try {
       tree = MAPPER.readTree(in);
+    } catch (JsonProcessingException e) {
+      throw new ArchiveException(
+          ArchiveException.Kind.INVALID_MANIFEST,
+          "snapshot.json is not JSON: " + JsonDocuments.describe(e),
+          e);
     } catch (IOException e) {
       throw new ArchiveException(
           ArchiveException.Kind.INVALID_MANIFEST,
@@ -93,7 +95,7 @@ public record SnapshotMetadata(
     } catch (JsonProcessingException e) {
       throw new ArchiveException(
           ArchiveException.Kind.INVALID_MANIFEST,
-          "snapshot.json is not JSON: " + e.getMessage(),
+          "snapshot.json is not JSON: " + JsonDocuments.describe(e),
           e);
     }
   }
@@ -103,8 +105,7 @@ public record SnapshotMetadata(
       throw new ArchiveException(
           ArchiveException.Kind.INVALID_MANIFEST, "snapshot.json is not a JSON object");
     }
-    int version = tree.path("formatVersion").asInt(-1);
-    if (version != FORMAT_VERSION) {
+    if (!JsonDocuments.isVersion(tree.get("formatVersion"), FORMAT_VERSION)) {
       throw new ArchiveException(
           ArchiveException.Kind.UNSUPPORTED_FORMAT,
           "unsupported snapshot.json formatVersion "
@@ -134,7 +135,7 @@ public record SnapshotMetadata(
     } catch (JsonProcessingException e) {
       throw new ArchiveException(
           ArchiveException.Kind.INVALID_MANIFEST,
-          "snapshot.json cannot be read: " + e.getOriginalMessage(),
+          "snapshot.json cannot be read: " + JsonDocuments.describe(e),
           e);
     }
   }

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -22,6 +23,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -42,11 +44,25 @@ import java.util.concurrent.TimeUnit;
  * at an entry's path, and any existing non-directory (such as a symlink) where a parent directory
  * is expected. Files are created with {@code CREATE_NEW} (which never follows a symlink); modes are
  * normalised to 0644/0755; mtimes are set from the tar, directories last.
+ *
+ * <p>A <b>dry run</b> ({@link #dryRun}) walks the same stream with the same rules and writes
+ * nothing: it keeps the set of paths the archive would create instead of asking the file system, so
+ * it refuses what an extraction into an empty directory refuses, with the same message (the name
+ * rules of the restore journal included). {@code chainsnap verify} is one.
  */
 final class TarExtractor {
 
   private static final int BLOCK = TarEncoder.BLOCK;
   private static final int MAX_PAX_SIZE = 1 << 20;
+
+  /** Longest path component, in UTF-8 bytes ({@code NAME_MAX} of Linux and most file systems). */
+  static final int MAX_COMPONENT_BYTES = 255;
+
+  /** Longest entry name, in UTF-8 bytes (below Linux's {@code PATH_MAX} of 4096). */
+  static final int MAX_NAME_BYTES = 4095;
+
+  /** The root a dry run pretends to extract into (never touched). */
+  private static final Path DRY_RUN_ROOT = Path.of("/", ".chainsnap-dry-run").toAbsolutePath();
 
   /**
    * File data goes to the kernel in writes of at most this size: small enough that the JDK's
@@ -68,7 +84,10 @@ final class TarExtractor {
   private final ResumableExtractor.Journal journal;
   private final ExtractionState resume;
   private final boolean posix;
+  private final boolean dryRun;
+  private final boolean reservedNames;
   private final Set<Path> knownDirs = new HashSet<>();
+  private final Set<Path> knownFiles = new HashSet<>();
   private final List<DirTime> dirTimes = new ArrayList<>();
   private final byte[] block = new byte[BLOCK];
   private long files;
@@ -102,22 +121,45 @@ final class TarExtractor {
       ArchiveManifest manifest,
       ResumableExtractor.Journal journal,
       ExtractionState resume) {
+    this(in, root, manifest, journal, resume, false);
+  }
+
+  private TarExtractor(
+      TarInput in,
+      Path root,
+      ArchiveManifest manifest,
+      ResumableExtractor.Journal journal,
+      ExtractionState resume,
+      boolean dryRun) {
     this.in = in;
     this.root = root;
     this.manifest = manifest;
     this.journal = journal;
     this.resume = resume;
-    boolean p;
-    try {
-      p = Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class);
-    } catch (IOException e) {
-      p = false;
+    this.dryRun = dryRun;
+    // a restore keeps its journal at the top of the target: a dry run answers for a restore
+    this.reservedNames = journal != null || dryRun;
+    boolean p = false;
+    if (!dryRun) {
+      try {
+        p = Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class);
+      } catch (IOException e) {
+        p = false;
+      }
     }
     this.posix = p;
     knownDirs.add(root);
     if (journal != null) {
       in.boundaryListener(this::chunkConsumed);
     }
+  }
+
+  /**
+   * An extractor that checks every entry of {@code in} by the rules of an extraction into an empty
+   * directory (journal names reserved, as for a restore) and writes nothing.
+   */
+  static TarExtractor dryRun(TarInput in, ArchiveManifest manifest) {
+    return new TarExtractor(in, DRY_RUN_ROOT, manifest, null, null, true);
   }
 
   /** Extracts every entry, then checks the end-of-archive marker and the manifest's totals. */
@@ -166,6 +208,8 @@ final class TarExtractor {
       pax = null;
       switch (type) {
         case 'x' -> {
+          // errors in a pax header name the path it gives, never its own '././@PaxHeader'
+          entryName = entryPax != null ? entryPax.get("path") : null;
           if (entryPax != null) {
             throw corrupt("two pax extended headers in a row");
           }
@@ -180,7 +224,16 @@ final class TarExtractor {
         case '4' -> throw unsafe("block device");
         case '6' -> throw unsafe("FIFO");
         case 'g' -> throw unsafe("global pax header (not used by format v1)");
-        case 'L', 'K' -> throw unsafe("GNU long name/link header (format v1 uses pax)");
+        case 'L' -> {
+          entryName = null;
+          entryName = gnuLongName(size);
+          throw unsafe("GNU long name header (format v1 uses pax)");
+        }
+        case 'K' -> {
+          entryName = null;
+          String target = gnuLongName(size);
+          throw unsafe("GNU long link name header, link to '" + target + "' (format v1 uses pax)");
+        }
         case 'S' -> throw unsafe("GNU sparse file");
         default -> throw unsafe("unsupported tar entry type '" + printable(type) + "'");
       }
@@ -190,7 +243,7 @@ final class TarExtractor {
 
   /** After the end marker: directory mtimes (deepest last-listed first), then the totals. */
   private void finishRun() {
-    for (int i = dirTimes.size() - 1; i >= 0; i--) {
+    for (int i = dirTimes.size() - 1; i >= 0 && !dryRun; i--) {
       DirTime d = dirTimes.get(i);
       setTimes(d.dir(), FileTime.from(d.mtime(), TimeUnit.SECONDS));
     }
@@ -353,6 +406,24 @@ final class TarExtractor {
     }
     content += size;
     ensureParents(target);
+    if (dryRun) {
+      if (knownDirs.contains(target) || !knownFiles.add(target)) {
+        throw alreadyExists();
+      }
+      fileTarget = target;
+      fileSize = size;
+      fileMode = mode;
+      fileMtime = mtime;
+      fileWritten = 0;
+      phase = ExtractionState.Phase.DATA;
+      try {
+        writeData(null);
+      } catch (IOException e) {
+        throw io("cannot read the entry", e);
+      }
+      finishFile();
+      return;
+    }
     if (journal != null) {
       journal.beforeCreate(files, relative(target));
     }
@@ -376,16 +447,23 @@ final class TarExtractor {
       }
       writeData(out);
     } catch (FileAlreadyExistsException e) {
-      throw unsafe(
-          "already exists in the target (duplicate entry, or the target directory was not"
-              + " empty); existing files are never overwritten");
+      throw alreadyExists();
     } catch (IOException e) {
       throw io("cannot write the file", e);
     }
     finishFile();
   }
 
-  /** Writes the rest of the current file's data ({@code fileSize - fileWritten} bytes). */
+  private ArchiveException alreadyExists() {
+    return unsafe(
+        "already exists in the target (duplicate entry, or the target directory was not"
+            + " empty); existing files are never overwritten");
+  }
+
+  /**
+   * Writes the rest of the current file's data ({@code fileSize - fileWritten} bytes); a dry run
+   * ({@code out} null) consumes it.
+   */
   private void writeData(FileChannel out) throws IOException {
     long remaining = fileSize - fileWritten;
     while (remaining > 0) {
@@ -394,7 +472,7 @@ final class TarExtractor {
         throw corrupt("tar stream ends inside the entry's data");
       }
       int n = slice.remaining();
-      while (slice.hasRemaining()) {
+      while (out != null && slice.hasRemaining()) {
         out.write(slice);
       }
       remaining -= n;
@@ -404,9 +482,11 @@ final class TarExtractor {
 
   /** Sets the finished file's mode and mtime, then skips its padding. */
   private void finishFile() {
-    boolean exec = (fileMode & 0100) != 0;
-    setPermissions(fileTarget, exec ? PERMS_EXEC : PERMS_FILE);
-    setTimes(fileTarget, FileTime.from(fileMtime, TimeUnit.SECONDS));
+    if (!dryRun) {
+      boolean exec = (fileMode & 0100) != 0;
+      setPermissions(fileTarget, exec ? PERMS_EXEC : PERMS_FILE);
+      setTimes(fileTarget, FileTime.from(fileMtime, TimeUnit.SECONDS));
+    }
     skipPadding(TarEncoder.padded(fileSize) - fileSize);
   }
 
@@ -448,6 +528,11 @@ final class TarExtractor {
     if (name.startsWith("/")) {
       throw unsafe("absolute path (entries must be relative to the target directory)");
     }
+    int nameBytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (nameBytes > MAX_NAME_BYTES) {
+      throw unsafe(
+          "name of " + nameBytes + " bytes (names are limited to " + MAX_NAME_BYTES + " bytes)");
+    }
     Path p = root;
     for (String part : name.split("/")) {
       if (part.isEmpty() || part.equals(".")) {
@@ -456,9 +541,16 @@ final class TarExtractor {
       if (part.equals("..")) {
         throw unsafe("path escapes the target directory ('..' component)");
       }
-      if (journal != null
-          && p.equals(root)
-          && part.startsWith(ResumableExtractor.RESERVED_PREFIX)) {
+      int partBytes = part.getBytes(StandardCharsets.UTF_8).length;
+      if (partBytes > MAX_COMPONENT_BYTES) {
+        throw unsafe(
+            "path component of "
+                + partBytes
+                + " bytes (file names are limited to "
+                + MAX_COMPONENT_BYTES
+                + " bytes)");
+      }
+      if (reservedNames && p.equals(root) && part.startsWith(ResumableExtractor.RESERVED_PREFIX)) {
         throw unsafe("name reserved for the restore journal");
       }
       Path next;
@@ -491,6 +583,14 @@ final class TarExtractor {
   /** Creates {@code dir} or checks it is a real directory (never a symlink to one). */
   private void ensureDirectory(Path dir) {
     if (knownDirs.contains(dir)) {
+      return;
+    }
+    if (dryRun) {
+      if (knownFiles.contains(dir)) {
+        throw unsafe(
+            "'" + root.relativize(dir) + "' already exists in the target and is not a directory");
+      }
+      knownDirs.add(dir);
       return;
     }
     try {
@@ -553,6 +653,7 @@ final class TarExtractor {
     }
     skip(TarEncoder.padded(size) - size);
     Map<String, String> values = new HashMap<>();
+    String sparse = null;
     int pos = 0;
     while (pos < data.length) {
       int space = pos;
@@ -575,12 +676,21 @@ final class TarExtractor {
         throw corrupt("pax record without '='");
       }
       String key = utf8(data, space + 1, eq - space - 1, "pax key");
-      String value = utf8(data, eq + 1, end - 1 - (eq + 1), "pax value");
-      if (key.startsWith("GNU.sparse.")) {
-        throw unsafe("GNU sparse file (pax " + key + ")");
+      String value;
+      if (key.equals("path")) {
+        value = entryNameOf(data, eq + 1, end - 1 - (eq + 1), "entry name (pax path)");
+        entryName = value;
+      } else {
+        value = utf8(data, eq + 1, end - 1 - (eq + 1), "pax value of '" + key + "'");
+      }
+      if (key.startsWith("GNU.sparse.") && sparse == null) {
+        sparse = key;
       }
       values.put(key, value);
       pos = end;
+    }
+    if (sparse != null) {
+      throw unsafe("GNU sparse file (pax " + sparse + ")");
     }
     return values;
   }
@@ -645,12 +755,84 @@ final class TarExtractor {
   }
 
   private String headerName() {
-    String name = cString(0, 100, "name");
+    byte[] raw = cBytes(0, 100);
     boolean ustar = block[262] == 0 && block[263] == '0' && block[264] == '0';
     if (ustar && block[345] != 0) {
-      name = cString(345, 155, "prefix") + "/" + name;
+      byte[] prefix = cBytes(345, 155);
+      byte[] joined = Arrays.copyOf(prefix, prefix.length + 1 + raw.length);
+      joined[prefix.length] = '/';
+      System.arraycopy(raw, 0, joined, prefix.length + 1, raw.length);
+      raw = joined;
     }
-    return name;
+    return entryNameOf(raw, 0, raw.length, "entry name");
+  }
+
+  /**
+   * Decodes an entry name; one that is not UTF-8 is refused, and the error names it with its
+   * undecodable bytes as {@code \xNN}.
+   */
+  private String entryNameOf(byte[] b, int off, int len, String what) {
+    String decoded = decodeUtf8(b, off, len);
+    if (decoded == null) {
+      entryName = escaped(b, off, len);
+      throw corrupt(what + " is not valid UTF-8 (undecodable bytes shown as \\xNN)");
+    }
+    return decoded;
+  }
+
+  /**
+   * Reads the data of a GNU long name or long link header (the name it gives), for the message that
+   * refuses it.
+   */
+  private String gnuLongName(long size) {
+    if (size > MAX_PAX_SIZE) {
+      throw unsafe("GNU long name/link header of " + size + " bytes (format v1 uses pax)");
+    }
+    byte[] data = new byte[(int) size];
+    if (in.readFully(data, 0, data.length) < data.length) {
+      throw corrupt("tar stream ends inside a GNU long name/link header");
+    }
+    int len = 0;
+    while (len < data.length && data[len] != 0) {
+      len++;
+    }
+    String decoded = decodeUtf8(data, 0, len);
+    return decoded != null ? decoded : escaped(data, 0, len);
+  }
+
+  private byte[] cBytes(int off, int len) {
+    int end = off;
+    while (end < off + len && block[end] != 0) {
+      end++;
+    }
+    return Arrays.copyOfRange(block, off, end);
+  }
+
+  private static String decodeUtf8(byte[] b, int off, int len) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b, off, len))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /** Printable ASCII as is, every other byte as {@code \xNN}. */
+  static String escaped(byte[] b, int off, int len) {
+    StringBuilder sb = new StringBuilder(len);
+    for (int i = off; i < off + len; i++) {
+      int c = b[i] & 0xff;
+      if (c >= 0x20 && c < 0x7f && c != '\\') {
+        sb.append((char) c);
+      } else {
+        sb.append(String.format("\\x%02x", c));
+      }
+    }
+    return sb.toString();
   }
 
   private String linkName(Map<String, String> pax) {
@@ -673,16 +855,11 @@ final class TarExtractor {
   }
 
   private String utf8(byte[] b, int off, int len, String what) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b, off, len))
-          .toString();
-    } catch (CharacterCodingException e) {
+    String decoded = decodeUtf8(b, off, len);
+    if (decoded == null) {
       throw corrupt(what + " is not valid UTF-8");
     }
+    return decoded;
   }
 
   /** Parses a NUL- or space-terminated octal field (leading spaces allowed). */
@@ -776,6 +953,12 @@ final class TarExtractor {
   }
 
   private ArchiveException io(String message, IOException cause) {
+    if (cause instanceof FileSystemException fse
+        && fse.getReason() != null
+        && fse.getReason().toLowerCase(java.util.Locale.ROOT).contains("name too long")) {
+      // the name rules above allow it, but not with the target's own path in front
+      return unsafe("name too long for this file system under " + root);
+    }
     return new ArchiveException(
         ArchiveException.Kind.IO,
         "extracting " + where() + ": " + message + ": " + cause,

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chainsnap.archive.restore.ArchiveDownloader;
+import io.chainsnap.archive.restore.FileRangeSource;
+import io.chainsnap.archive.restore.RangeSource;
+import io.chainsnap.archive.restore.RestoreException;
+import io.chainsnap.domain.Mode;
+import io.chainsnap.domain.QuiesceStrategy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Malicious and corrupt archives. Each is built by hand (commons-compress tar, format v1 framing, a
  * manifest whose hashes match) and must be rejected with a clear message naming the entry or chunk,
- * without writing anything outside the target directory.
+ * without writing anything outside the target directory. Verification without extracting ({@link
+ * ArchiveReader#verify} on a stream, {@link ArchiveDownloader#verify} by ranged reads) must refuse
+ * each the same way, with the same message, unless the refusal depends on what the target already
+ * holds.
  */
 class MaliciousArchiveTest {
 
@@ -78,6 +88,59 @@ class MaliciousArchiveTest {
 
   private ArchiveException rejected(TestArchives.Built built, ArchiveException.Kind kind)
       throws IOException {
+    ArchiveException e = rejectedByExtraction(built, kind);
+    ArchiveException v =
+        assertThrows(
+            ArchiveException.class,
+            () ->
+                ArchiveReader.create()
+                    .verify(new ByteArrayInputStream(built.bytes()), built.manifest()),
+            "verify must refuse what extraction refuses: " + e.getMessage());
+    assertEquals(kind, v.kind(), v.getMessage());
+    assertEquals(e.getMessage(), v.getMessage(), "verify fails the same way");
+    assertEquals(e.chunkIndex(), v.chunkIndex());
+    return e;
+  }
+
+  /** Extraction, a verification by stream and one by ranged reads all refuse it alike. */
+  private ArchiveException unsafeEverywhere(TestArchives.Built built, String entry, String why)
+      throws IOException {
+    ArchiveException e = unsafe(built, entry, why);
+    Path file = Files.write(sandbox.resolve("remote.tar.zst"), built.bytes());
+    SnapshotMetadata metadata =
+        new SnapshotMetadata(
+            1,
+            "evil-1",
+            "litecoin",
+            "regtest",
+            Mode.FULL,
+            "x",
+            1,
+            "00",
+            Instant.now(),
+            QuiesceStrategy.STOP,
+            0,
+            built.manifest());
+    for (int connections : new int[] {1, 3}) {
+      try (RangeSource src = FileRangeSource.open(file)) {
+        RestoreException r =
+            assertThrows(
+                RestoreException.class,
+                () ->
+                    ArchiveDownloader.builder()
+                        .connections(connections)
+                        .build()
+                        .verify(metadata, src));
+        assertEquals(RestoreException.Reason.UNSAFE, r.reason(), r.getMessage());
+        assertEquals(e.getMessage(), r.getMessage(), "remote verify fails the same way");
+      }
+    }
+    Files.delete(file);
+    return e;
+  }
+
+  private ArchiveException rejectedByExtraction(
+      TestArchives.Built built, ArchiveException.Kind kind) throws IOException {
     ArchiveException e =
         assertThrows(
             ArchiveException.class,
@@ -93,6 +156,15 @@ class MaliciousArchiveTest {
     } catch (InterruptedException ie) {
       throw new AssertionError(ie);
     }
+    return e;
+  }
+
+  /** Refused because of what the target holds: a verification cannot know it. */
+  private ArchiveException unsafeInTarget(TestArchives.Built built, String entry, String why)
+      throws IOException {
+    ArchiveException e = rejectedByExtraction(built, ArchiveException.Kind.UNSAFE_ENTRY);
+    assertTrue(e.getMessage().contains("entry '" + entry + "'"), e.getMessage());
+    assertTrue(e.getMessage().contains(why), e.getMessage());
     return e;
   }
 
@@ -114,7 +186,7 @@ class MaliciousArchiveTest {
   @Test
   void pathTraversalIsRejected() throws IOException {
     byte[] tar = TestArchives.tar(t -> TestArchives.file(t, "../evil", "pwned"));
-    unsafe(frame(tar, 5, 1), "../evil", "'..' component");
+    unsafeEverywhere(frame(tar, 5, 1), "../evil", "'..' component");
   }
 
   @Test
@@ -135,7 +207,7 @@ class MaliciousArchiveTest {
   void traversalInAPaxPathIsRejected() throws IOException {
     String name = "../" + "x".repeat(120) + "/evil";
     byte[] tar = TestArchives.tar(t -> TestArchives.file(t, name, "pwned"));
-    unsafe(frame(tar, 5, 1), name, "'..'");
+    unsafeEverywhere(frame(tar, 5, 1), name, "'..'");
   }
 
   @Test
@@ -150,7 +222,7 @@ class MaliciousArchiveTest {
               t.write("pwned".getBytes(StandardCharsets.US_ASCII));
               t.closeArchiveEntry();
             });
-    unsafe(frame(tar, 5, 1), abs, "absolute path");
+    unsafeEverywhere(frame(tar, 5, 1), abs, "absolute path");
   }
 
   @Test
@@ -177,7 +249,7 @@ class MaliciousArchiveTest {
               TestArchives.entry(t, link);
               TestArchives.file(t, "escape/evil", "pwned");
             });
-    unsafe(frame(tar, 5, 1), "escape", "symbolic link to '../outside'");
+    unsafeEverywhere(frame(tar, 5, 1), "escape", "symbolic link to '../outside'");
   }
 
   @Test
@@ -189,7 +261,7 @@ class MaliciousArchiveTest {
               link.setLinkName("../outside/marker");
               TestArchives.entry(t, link);
             });
-    unsafe(frame(outsideLink, 0, 0), "h", "hard link to '../outside/marker'");
+    unsafeEverywhere(frame(outsideLink, 0, 0), "h", "hard link to '../outside/marker'");
 
     byte[] insideLink =
         TestArchives.tar(
@@ -214,7 +286,7 @@ class MaliciousArchiveTest {
                 TestArchives.entry(t, dev);
               });
       String why = type == TarConstants.LF_FIFO ? "FIFO" : "device";
-      unsafe(frame(tar, 0, 0), "node", why);
+      unsafeEverywhere(frame(tar, 0, 0), "node", why);
       assertFalse(Files.exists(target.resolve("node"), LinkOption.NOFOLLOW_LINKS));
     }
   }
@@ -273,7 +345,7 @@ class MaliciousArchiveTest {
               TestArchives.file(t, "small", "12345");
               TestArchives.file(t, "huge", big);
             });
-    unsafe(frame(tar, 1000, 2), "huge", "beyond the manifest's contentSize 1000");
+    unsafeEverywhere(frame(tar, 1000, 2), "huge", "beyond the manifest's contentSize 1000");
     assertFalse(Files.exists(target.resolve("huge")), "refused before writing any byte");
   }
 
@@ -286,7 +358,7 @@ class MaliciousArchiveTest {
               TestArchives.file(t, "two", "2");
               TestArchives.file(t, "three", "3");
             });
-    unsafe(frame(tar, 3, 2), "three", "more files than the manifest's fileCount 2");
+    unsafeEverywhere(frame(tar, 3, 2), "three", "more files than the manifest's fileCount 2");
   }
 
   @Test
@@ -396,14 +468,20 @@ class MaliciousArchiveTest {
               TestArchives.dir(t, "link");
               TestArchives.file(t, "link/evil", "pwned");
             });
-    ArchiveException e = unsafe(frame(throughDir, 5, 1), "link/", "symbolic link (never followed)");
+    ArchiveException e =
+        unsafeInTarget(frame(throughDir, 5, 1), "link/", "symbolic link (never followed)");
     assertTrue(e.getMessage().contains("not a directory"), e.getMessage());
 
     byte[] implicitParent = TestArchives.tar(t -> TestArchives.file(t, "link/evil", "pwned"));
-    unsafe(frame(implicitParent, 5, 1), "link/evil", "symbolic link (never followed)");
+    unsafeInTarget(frame(implicitParent, 5, 1), "link/evil", "symbolic link (never followed)");
 
     byte[] overFile = TestArchives.tar(t -> TestArchives.file(t, "link", "pwned"));
-    unsafe(frame(overFile, 5, 1), "link", "already exists");
+    unsafeInTarget(frame(overFile, 5, 1), "link", "already exists");
+    // the archive itself is fine: only this target refuses it
+    ArchiveReader.create()
+        .verify(
+            new ByteArrayInputStream(frame(overFile, 5, 1).bytes()),
+            frame(overFile, 5, 1).manifest());
     assertEquals("untouched", Files.readString(outside.resolve("marker")));
   }
 
@@ -415,7 +493,7 @@ class MaliciousArchiveTest {
               TestArchives.file(t, "a", "first");
               TestArchives.file(t, "a", "second");
             });
-    unsafe(frame(tar, 11, 2), "a", "already exists");
+    unsafeEverywhere(frame(tar, 11, 2), "a", "already exists");
     assertEquals("first", Files.readString(target.resolve("a")));
   }
 
@@ -466,6 +544,143 @@ class MaliciousArchiveTest {
     tar[10] = 'Z'; // inside the name: the header checksum no longer matches
     ArchiveException e = rejected(frame(tar, 4, 1), ArchiveException.Kind.CORRUPT);
     assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+  }
+
+  @Test
+  void aDirectoryOverAFileIsRejectedByExtractionAndVerification() throws IOException {
+    byte[] fileThenDir =
+        TestArchives.tar(
+            t -> {
+              TestArchives.file(t, "a", "data");
+              TestArchives.file(t, "a/b", "more");
+            });
+    unsafeEverywhere(
+        frame(fileThenDir, 8, 2), "a/b", "'a' already exists in the target and is not a directory");
+    resetTarget();
+    byte[] dirThenFile =
+        TestArchives.tar(
+            t -> {
+              TestArchives.dir(t, "d");
+              TestArchives.file(t, "d", "data");
+            });
+    unsafeEverywhere(frame(dirThenFile, 4, 1), "d", "already exists");
+  }
+
+  @Test
+  void namesReservedForTheRestoreJournalAreRejectedByVerification() throws IOException {
+    byte[] tar = TestArchives.tar(t -> TestArchives.file(t, ".chainsnap-restore.json", "{}"));
+    TestArchives.Built built = frame(tar, 2, 1);
+    // plain extraction (into scratch space, no journal) accepts it; a restore and verify do not
+    ArchiveException v =
+        assertThrows(
+            ArchiveException.class,
+            () ->
+                ArchiveReader.create()
+                    .verify(new ByteArrayInputStream(built.bytes()), built.manifest()));
+    assertEquals(ArchiveException.Kind.UNSAFE_ENTRY, v.kind());
+    assertTrue(v.getMessage().contains("reserved for the restore journal"), v.getMessage());
+  }
+
+  @Test
+  void anOverLongNameIsUnsafeNotAnIoError() throws IOException {
+    String component = "n".repeat(300);
+    byte[] tar = TestArchives.tar(t -> TestArchives.file(t, component, "data"));
+    ArchiveException e =
+        unsafeEverywhere(frame(tar, 4, 1), component, "path component of 300 bytes");
+    assertTrue(e.getMessage().contains("limited to 255 bytes"), e.getMessage());
+    resetTarget();
+    String path = ("d".repeat(200) + "/").repeat(21) + "f";
+    byte[] deep = TestArchives.tar(t -> TestArchives.file(t, path, "data"));
+    unsafeEverywhere(frame(deep, 4, 1), path, "limited to 4095 bytes");
+  }
+
+  @Test
+  void aNameThatIsNotUtf8IsNamedWithEscapes() throws IOException {
+    byte[] tar = TestArchives.tar(t -> TestArchives.file(t, "abc-d", "data"));
+    // replace the name "abc-d" in the ustar header with invalid UTF-8, fix the checksum
+    int header = 0;
+    while (!new String(tar, header, 6, StandardCharsets.US_ASCII).equals("abc-d\0")) {
+      header += 512; // past the pax header commons-compress writes first
+    }
+    tar[header + 3] = (byte) 0xff;
+    fixChecksum(tar, header);
+    ArchiveException e = rejected(frame(tar, 4, 1), ArchiveException.Kind.CORRUPT);
+    assertTrue(e.getMessage().contains("entry 'abc\\xffd' "), e.getMessage());
+    assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+    assertEquals("abc\\xffd", e.entry());
+  }
+
+  @Test
+  void aPaxHeaderErrorNamesTheRealPathNotPaxHeader() throws IOException {
+    String name = "blocks/" + "x".repeat(120) + "/blk.dat";
+    byte[] tar =
+        TestArchives.tar(
+            t -> {
+              TarArchiveEntry e = new TarArchiveEntry(name);
+              e.setSize(4);
+              e.addPaxHeader("GNU.sparse.major", "1");
+              t.putArchiveEntry(e);
+              t.write("data".getBytes(StandardCharsets.US_ASCII));
+              t.closeArchiveEntry();
+            });
+    ArchiveException e = unsafeEverywhere(frame(tar, 4, 1), name, "GNU sparse file");
+    assertFalse(e.getMessage().contains("PaxHeader"), e.getMessage());
+  }
+
+  @Test
+  void aGnuLongNameErrorNamesTheRealPath() throws IOException {
+    String name = "y".repeat(150);
+    byte[] tar =
+        TestArchives.tar(
+            t -> {
+              t.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
+              TestArchives.file(t, name, "data");
+            });
+    ArchiveException e = unsafeEverywhere(frame(tar, 4, 1), name, "GNU long name header");
+    assertFalse(e.getMessage().contains("@LongLink"), e.getMessage());
+  }
+
+  @Test
+  void chunkSizesAboveTheReadersMaximumAreRefusedBeforeReading() throws IOException {
+    byte[] tar = TestArchives.tar(t -> TestArchives.file(t, "a", "data"));
+    TestArchives.Built good = frame(tar, 4, 1);
+    ArchiveManifest m = good.manifest();
+    ArchiveManifest huge =
+        new ArchiveManifest(
+            1,
+            ArchiveFormat.MAX_CHUNK_SIZE + 512,
+            m.tarSize(),
+            m.contentSize(),
+            m.fileCount(),
+            m.compressedSize(),
+            m.sha256(),
+            "zstd",
+            3,
+            m.chunks());
+    ArchiveException e = rejected(good.withManifest(huge), ArchiveException.Kind.INVALID_MANIFEST);
+    assertTrue(
+        e.getMessage().contains("chunkSize " + (ArchiveFormat.MAX_CHUNK_SIZE + 512)),
+        e.getMessage());
+    assertEquals(256 << 20, ArchiveFormat.MAX_CHUNK_SIZE, "the documented maximum");
+    IllegalArgumentException w =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ArchiveWriter.builder().chunkSize(ArchiveFormat.MAX_CHUNK_SIZE + 1));
+    assertTrue(
+        w.getMessage().contains(String.valueOf(ArchiveFormat.MAX_CHUNK_SIZE)), w.getMessage());
+  }
+
+  /** Recomputes the ustar checksum of the header at {@code offset}. */
+  static void fixChecksum(byte[] tar, int offset) {
+    for (int i = 148; i < 156; i++) {
+      tar[offset + i] = ' ';
+    }
+    long sum = 0;
+    for (int i = 0; i < 512; i++) {
+      sum += tar[offset + i] & 0xff;
+    }
+    byte[] field = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(field, 0, tar, offset + 148, 8);
   }
 
   @Test

@@ -147,6 +147,9 @@ public final class TestTrees {
   }
 
   /** Relative path ('/'-separated, dirs with trailing '/') to a description of the node. */
+  /** The record of a finished restore, left beside the restored tree by the CLI. */
+  public static final String RESTORED_RECORD = ".chainsnap-restored.json";
+
   public static TreeMap<String, String> describe(Path root, boolean exactModes) throws IOException {
     TreeMap<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
@@ -155,6 +158,9 @@ public final class TestTrees {
           continue;
         }
         String rel = root.relativize(p).toString().replace('\\', '/');
+        if (rel.equals(RESTORED_RECORD)) {
+          continue; // the record a finished restore leaves: not part of the tree restored
+        }
         long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000;
         Set<PosixFilePermission> perms =
             Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
       "",
       "Every chunk is checked against snapshot.json (SHA-256) before it is decompressed, and the"
           + " whole archive against its SHA-256. index.json is not signed yet (signing is not"
-          + " implemented): chainsnap warns each time it reads one.",
+          + " implemented): chainsnap warns each time it reads one (not with --quiet).",
       "Results go to stdout (--json where useful); progress, warnings and errors to stderr,"
           + " prefixed 'chainsnap: progress:', 'chainsnap: warning:', 'chainsnap: <kind>:'."
     })
@@ -49,7 +49,9 @@ public final class ChainsnapCommand implements Callable<Integer> {
   @Option(
       names = {"-q", "--quiet"},
       scope = CommandLine.ScopeType.INHERIT,
-      description = "No progress or notes on stderr (warnings and errors still).")
+      description =
+          "No progress, notes or the unsigned-index warning on stderr (other warnings and errors"
+              + " still).")
   void quiet(boolean quiet) {
     console.quiet(quiet);
   }
@@ -78,10 +80,18 @@ public final class ChainsnapCommand implements Callable<Integer> {
    */
   public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
     Console console = new Console(out, err, terminal);
-    CommandLine cl = commandLine(console, args);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    try {
+      CommandLine cl = commandLine(console, args);
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      return cl.execute(args);
+    } catch (Throwable t) {
+      // an Error (out of memory, stack overflow) passes picocli's handlers: one line, never a
+      // stack trace unless --debug
+      ExitCodes.Failure f = ExitCodes.of(t);
+      console.error(f.kind(), f.message(), t);
+      return f.code();
+    }
   }
 
   /** The sub-commands, in the order {@code --help} lists them. */
@@ -123,8 +133,7 @@ public final class ChainsnapCommand implements Callable<Integer> {
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           ExitCodes.Failure f = ExitCodes.of(ex);
-          console.error(
-              f.kind(), f.message(), f.code() == ExitCodes.INTERNAL || console.debug() ? ex : null);
+          console.error(f.kind(), f.message(), ex); // the stack trace with --debug only
           return f.code();
         });
     cl.setParameterExceptionHandler(

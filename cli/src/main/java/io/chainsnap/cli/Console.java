@@ -94,20 +94,49 @@ public final class Console {
     }
   }
 
+  /** A warning on stderr that {@code --quiet} silences (the unsigned-index warning). */
+  public synchronized void notice(String message) {
+    if (!quiet) {
+      warn(message);
+    }
+  }
+
   /** A warning on stderr. */
   public synchronized void warn(String message) {
     endProgressLine();
-    err.println("chainsnap: warning: " + message);
+    err.println("chainsnap: warning: " + printable(message));
   }
 
   /** An error on stderr, with the kind word of its exit code. */
   public synchronized void error(String kind, String message, Throwable cause) {
     endProgressLine();
-    err.println("chainsnap: " + kind + ": " + message);
+    err.println("chainsnap: " + kind + ": " + printable(message));
     if (debug && cause != null) {
       cause.printStackTrace(err);
     }
     err.flush();
+  }
+
+  /**
+   * One line whatever a hostile input put in it: control characters (a newline that would forge a
+   * second message, terminal escapes) are shown as {@code \xNN}.
+   */
+  static String printable(String message) {
+    if (message == null) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder(message.length());
+    message
+        .codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)) {
+                sb.append(String.format(Locale.ROOT, "\\x%02x", c));
+              } else {
+                sb.appendCodePoint(c);
+              }
+            });
+    return sb.toString();
   }
 
   private void endProgressLine() {
@@ -145,10 +174,11 @@ public final class Console {
           note(
               String.format(
                   Locale.ROOT,
-                  "resuming: %d of %d chunks (%s) were done by an earlier run and are not fetched"
-                      + " again",
+                  "resuming at chunk %d of %d: %d chunks (%s) were done by an earlier run and are"
+                      + " not fetched again",
                   p.chunksDone(),
                   p.chunks(),
+                  p.chunksDone(),
                   Units.bytes(p.resumedBytes())));
         }
         lastLine = System.nanoTime();

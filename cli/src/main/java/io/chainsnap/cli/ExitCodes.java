@@ -26,7 +26,9 @@ public final class ExitCodes {
   /** Verification failed: hash, size, truncation, invalid or unsupported document, rejected. */
   public static final int CORRUPT = 3;
 
-  /** The archive holds an entry refused by the safety rules. */
+  /**
+   * The archive holds an entry refused by the safety rules, or a remote index names a local file.
+   */
   public static final int UNSAFE = 4;
 
   /** Network or local I/O failure (after retries). */
@@ -60,7 +62,10 @@ public final class ExitCodes {
         "verification failed: chunk or archive SHA-256, size, truncation, invalid or unsupported"
             + " document, snapshot rejected by the verifier");
     m.put(
-        "4", "unsafe archive: entry escaping the target, link, device, sizes beyond snapshot.json");
+        "4",
+        "unsafe input: archive entry escaping the target, link, device, FIFO, duplicate, reserved"
+            + " or over-long name, sizes beyond snapshot.json (restore and verify alike); a remote"
+            + " index naming a local file");
     m.put("5", "network or I/O error (after retries)");
     m.put("6", "not enough disk space");
     m.put(
@@ -105,7 +110,19 @@ public final class ExitCodes {
     if (t instanceof IOException || t instanceof UncheckedIOException) {
       return new Failure(IO, kind(IO), String.valueOf(t.getMessage()));
     }
-    return new Failure(INTERNAL, kind(INTERNAL), t.toString());
+    if (t instanceof OutOfMemoryError) {
+      return new Failure(
+          INTERNAL,
+          kind(INTERNAL),
+          "out of memory (give the JVM more with JAVA_OPTS=-Xmx..., or use fewer --connections)");
+    }
+    return new Failure(INTERNAL, kind(INTERNAL), oneLine(t) + " (run with --debug for details)");
+  }
+
+  /** A failure in one line: its simple class name and the first line of its message. */
+  public static String oneLine(Throwable t) {
+    String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+    return t.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + m);
   }
 
   /** The word printed with a code. */

@@ -10,8 +10,19 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    quietLogging(hasFlag(args, "--debug"));
-    int code = ChainsnapCommand.run(args, System.out, System.err, System.console() != null);
+    boolean debug = hasFlag(args, "--debug");
+    int code;
+    try {
+      quietLogging(debug);
+      code = ChainsnapCommand.run(args, System.out, System.err, System.console() != null);
+    } catch (Throwable t) {
+      // the last resort: ChainsnapCommand.run already maps everything it sees
+      System.err.println("chainsnap: internal: " + ExitCodes.oneLine(t));
+      if (debug) {
+        t.printStackTrace();
+      }
+      code = ExitCodes.INTERNAL;
+    }
     System.exit(code);
   }
 

@@ -169,8 +169,12 @@ class CreateTest {
     assertEquals(64 << 10, metadata("size-64KiB").archive().chunkSize());
     Cli.Result small = create("small", "--chunk-size", "1KiB").expect(ExitCodes.USAGE);
     assertTrue(
-        small.err().contains("--chunk-size: must be between 4KiB and 1GiB, got 1KiB"), small.err());
+        small.err().contains("--chunk-size: must be between 4KiB and 256MiB, got 1KiB"),
+        small.err());
     create("large", "--chunk-size", "2GiB").expect(ExitCodes.USAGE);
+    // above what readers accept (their memory bound): the writer refuses it too
+    Cli.Result big = create("big", "--chunk-size", "512MiB").expect(ExitCodes.USAGE);
+    assertTrue(big.err().contains("between 4KiB and 256MiB"), big.err());
     Cli.Result lots = create("lots", "--chunk-size", "lots").expect(ExitCodes.USAGE);
     assertTrue(lots.err().contains("'lots' is not a size"), lots.err());
   }

@@ -214,6 +214,22 @@ class RestoreIT {
                 },
                 0,
                 0),
+            new Case("long-name", t -> TestArchives.file(t, "n".repeat(300), "x"), 1, 1),
+            new Case(
+                "duplicate",
+                t -> {
+                  TestArchives.file(t, "a", "1");
+                  TestArchives.file(t, "a", "2");
+                },
+                2,
+                2),
+            new Case(
+                "fifo",
+                t -> TestArchives.entry(t, new TarArchiveEntry("fifo", TarConstants.LF_FIFO)),
+                0,
+                0),
+            new Case(
+                "reserved-name", t -> TestArchives.file(t, ".chainsnap-restore.json", "{}"), 2, 1),
             new Case(
                 "more-files-than-declared",
                 t -> {
@@ -258,6 +274,20 @@ class RestoreIT {
         assertEquals(List.of(dest), s.toList(), c.name() + ": nothing outside the destination");
       }
       assertTrue(markerLeft(dest), c.name());
+      String refusal =
+          r.err().lines().filter(l -> l.startsWith("chainsnap: unsafe:")).findFirst().orElseThrow();
+      // verify refuses it the same way: over HTTP, and as a local file
+      Cli.Result remote =
+          Cli.run("verify", "--manifest", manifestUrl("evil-" + c.name())).expect(ExitCodes.UNSAFE);
+      assertTrue(remote.err().contains(refusal), c.name() + ": " + remote.err());
+      Cli.Result local =
+          Cli.run(
+                  "verify",
+                  out.resolve("snapshot.tar.zst").toString(),
+                  "--manifest",
+                  out.resolve("snapshot.json").toString())
+              .expect(ExitCodes.UNSAFE);
+      assertTrue(local.err().contains(refusal), c.name() + ": " + local.err());
     }
     assertFalse(Files.exists(absolute));
   }
@@ -309,6 +339,11 @@ class RestoreIT {
       assertTrue(r.out().contains("Usage: chainsnap " + command), r.out());
       assertTrue(r.out().contains("Exit codes:"), command);
     }
+    String restore = Cli.run("restore", "--help").expect(0).out().replaceAll("\\s+", " ");
+    assertTrue(restore.contains("no --chain/--network needed"), restore);
+    assertTrue(restore.contains("--force"), restore);
+    String verify = Cli.run("verify", "--help").expect(0).out().replaceAll("\\s+", " ");
+    assertTrue(verify.contains("as strictly as restore"), verify);
     String help = Cli.run("--help").expect(0).out().replaceAll("\\s+", " ");
     assertTrue(help.contains("index.json is not signed yet"), help);
   }

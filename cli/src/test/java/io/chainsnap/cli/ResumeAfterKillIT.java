@@ -156,7 +156,7 @@ class ResumeAfterKillIT {
     assertTrue(second.waitFor(120, TimeUnit.SECONDS));
     String err = Files.readString(dir.resolve("second.err"));
     assertEquals(0, second.exitValue(), err);
-    assertTrue(err.contains("chainsnap: resuming: " + next + " of " + n + " chunks"), err);
+    assertTrue(err.contains("chainsnap: resuming at chunk " + next + " of " + n + ": "), err);
     assertTrue(Files.readString(dir.resolve("second.out")).contains("restored slow-1"));
 
     List<StaticFileServer.Request> reads = archiveReads();
@@ -182,9 +182,14 @@ class ResumeAfterKillIT {
     TestTrees.assertSameTree(source, dest);
     try (var s = Files.list(dest)) {
       assertFalse(
-          s.anyMatch(p -> p.getFileName().toString().startsWith(".chainsnap-restore")),
+          s.map(p -> p.getFileName().toString())
+              .anyMatch(
+                  name ->
+                      name.startsWith(".chainsnap-restore")
+                          && !name.equals(TestTrees.RESTORED_RECORD)),
           "marker, log and lock removed after success");
     }
+    assertTrue(Files.isRegularFile(dest.resolve(TestTrees.RESTORED_RECORD)), "finished: recorded");
   }
 
   @Test

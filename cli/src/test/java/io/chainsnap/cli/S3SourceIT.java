@@ -1,6 +1,7 @@
 package io.chainsnap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,5 +154,39 @@ class S3SourceIT {
                 "--dest",
                 dir.resolve("x").toString()))
         .expect(ExitCodes.NOT_FOUND);
+  }
+
+  @Test
+  void withoutCredentialsItFailsAtOnceWithAHint() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("home"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(Cli.jar().toString());
+    command.addAll(
+        List.of(
+            s3(
+                "info",
+                "--manifest",
+                "s3://" + BUCKET + "/litecoin/regtest/full/s3-1/snapshot.json")));
+    Path out = dir.resolve("out");
+    Path err = dir.resolve("err");
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+    pb.environment().put("HOME", home.toString()); // no ~/.aws
+    pb.environment().put("AWS_EC2_METADATA_DISABLED", "true"); // no instance metadata here
+    long started = System.nanoTime();
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished");
+    double seconds = (System.nanoTime() - started) / 1e9;
+    String stderr = Files.readString(err);
+    assertEquals(ExitCodes.IO, p.exitValue(), stderr);
+    assertTrue(stderr.contains("no AWS credentials found"), stderr);
+    assertTrue(stderr.contains("--no-sign-request"), stderr);
+    assertFalse(stderr.contains("Provider"), "no SDK provider chain: " + stderr);
+    assertFalse(stderr.contains("tries"), "not retried: " + stderr);
+    assertEquals(1, stderr.lines().filter(l -> l.startsWith("chainsnap: io:")).count(), stderr);
+    assertTrue(seconds < 10, "failed fast: " + seconds + " s");
   }
 }

@@ -6,6 +6,7 @@ import io.chainsnap.archive.ArchiveException;
 import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveReader;
 import io.chainsnap.archive.ChunkInfo;
+import io.chainsnap.archive.ResumableExtractor;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.domain.Sha256;
 import java.io.IOException;
@@ -95,7 +96,7 @@ public final class ArchiveDownloader {
     int n = manifest.chunks().size();
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
       try {
-        ArchiveReader.create().verify(out, manifest);
+        ArchiveReader.create().verifyChunks(out, manifest);
       } catch (ArchiveException e) {
         throw new RestoreException(
             RestoreException.Reason.DESTINATION,
@@ -143,7 +144,7 @@ public final class ArchiveDownloader {
               source,
               manifest,
               missing,
-              connections,
+              FetchLimits.connectionsFor(connections, manifest),
               ChunkFetcher.Gate.OPEN,
               store::put,
               meter,
@@ -163,7 +164,7 @@ public final class ArchiveDownloader {
       }
       long fetched = meter.fetchedBytes();
       try {
-        ArchiveReader.create().verify(part, manifest);
+        ArchiveReader.create().verifyChunks(part, manifest);
       } catch (ArchiveException e) {
         throw RestoreException.of(e);
       }
@@ -178,8 +179,11 @@ public final class ArchiveDownloader {
   }
 
   /**
-   * Checks a remote archive without keeping it: every chunk's SHA-256 and frame header, in
-   * parallel, and the whole-archive SHA-256 in order.
+   * Checks a remote archive without keeping it, as strictly as a restore would: every chunk's
+   * SHA-256 as it arrives (before it is decompressed), its frame header and decompressed size, in
+   * parallel; the whole-archive SHA-256 in order; and every tar entry by the safety rules of
+   * extraction ({@link ResumableExtractor#check}), without writing anything. An archive a restore
+   * refuses fails here the same way.
    */
   public RestoreResult verify(SnapshotMetadata metadata, RangeSource source) {
     ArchiveManifest manifest = validate(metadata);
@@ -200,7 +204,8 @@ public final class ArchiveDownloader {
       throw RestoreException.ofSource(e, source.describe(), -1);
     }
     MessageDigest whole = Sha256.newDigest();
-    ChunkQueue order = new ChunkQueue(0, 2, 0);
+    int parallel = FetchLimits.connectionsFor(connections, manifest);
+    ChunkQueue queue = new ChunkQueue(0, parallel + 1, FetchLimits.largestChunk(manifest));
     long fetched;
     try (Meter meter = new Meter(manifest.compressedSize(), 0, n, 0, listener, progressInterval)) {
       ChunkFetcher fetcher =
@@ -208,25 +213,26 @@ public final class ArchiveDownloader {
               source,
               manifest,
               IntStream.range(0, n).toArray(),
-              connections,
-              ChunkFetcher.Gate.OPEN,
+              parallel,
+              queue::admit,
               (chunk, frame) -> {
                 int length = (int) chunk.compressedLength();
-                ArchiveChunks.checkFrameHeader(chunk, frame, 0, length);
-                order.awaitHashTurn(chunk.index());
+                ByteBuffer out = queue.acquire();
+                ArchiveChunks.decompressVerified(chunk, frame, 0, length, out);
+                queue.awaitHashTurn(chunk.index());
                 whole.update(frame, 0, length);
-                order.hashed(chunk.index());
+                queue.hashed(chunk.index());
+                queue.put(chunk.index(), out);
               },
               meter,
               listener,
               corruptRetries,
-              order::fail);
+              queue::fail);
       fetcher.start();
       try {
-        fetcher.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RestoreException(RestoreException.Reason.CANCELLED, "interrupted", -1, e);
+        ResumableExtractor.check(manifest, queue);
+      } catch (ArchiveException e) {
+        throw RestoreException.of(e);
       } finally {
         fetcher.close();
       }

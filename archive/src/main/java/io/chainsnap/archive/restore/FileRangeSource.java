@@ -6,9 +6,12 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * A {@link RangeSource} on a local file (a downloaded archive, a mounted bucket). Positional reads
@@ -31,13 +34,25 @@ public final class FileRangeSource implements RangeSource {
    * Opens a file for reading.
    *
    * @throws SourceNotFoundException if it does not exist
-   * @throws IOException if it cannot be opened
+   * @throws IOException if it cannot be opened or is not a regular file
    */
   public static FileRangeSource open(Path file) throws IOException {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new SourceNotFoundException("no such file: " + file);
+    }
+    if (!attrs.isRegularFile()) {
+      // a device, FIFO or directory: endless, blocking or not an archive
+      throw new IOException(file + " is not a regular file (a device, FIFO or directory)");
+    }
     try {
       return new FileRangeSource(file, FileChannel.open(file, StandardOpenOption.READ));
     } catch (NoSuchFileException e) {
       throw new SourceNotFoundException("no such file: " + file);
+    } catch (AccessDeniedException e) {
+      throw new IOException(file + ": permission denied", e);
     }
   }
 

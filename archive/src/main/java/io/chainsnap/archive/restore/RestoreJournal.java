@@ -56,6 +56,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the file is created; files with a sequence above the resume point's file count were created
  *       after it and are deleted before going on.
  *   <li>{@value #LOCK}: held with an OS lock while a restore runs (a second one is refused).
+ *   <li>{@value #DONE} (only when the restorer keeps one): written when a restore succeeds, the
+ *       snapshot id, archive SHA-256 and time; it stays. Restoring the same snapshot there again is
+ *       then "already restored" (nothing is done); another snapshot is refused unless asked to
+ *       replace it, which deletes the directory's contents first.
  * </ul>
  *
  * <p>A background thread writes the journal and syncs (group commit): extraction never waits for
@@ -77,6 +81,46 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
 
   /** The lock file. */
   static final String LOCK = ResumableExtractor.RESERVED_PREFIX + ".lock";
+
+  /** The record of a finished restore (kept when asked for). */
+  static final String DONE = ResumableExtractor.RESERVED_PREFIX + "d.json";
+
+  private static final String DONE_NOTE =
+      "chainsnap restored this snapshot here and checked it (every chunk and the whole-archive"
+          + " SHA-256). The node may have changed the files since. Restoring the same snapshot"
+          + " here again does nothing; chainsnap restore --force deletes the directory's contents"
+          + " and restores again.";
+
+  /**
+   * The content of {@value #DONE}.
+   *
+   * @param recordVersion 1
+   * @param note what this file means
+   * @param snapshotId the snapshot restored
+   * @param archiveSha256 its archive's SHA-256
+   * @param completedAt when the restore finished
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Done(
+      int recordVersion,
+      String note,
+      String snapshotId,
+      String archiveSha256,
+      Instant completedAt) {}
+
+  /** Thrown by {@link #open} when the destination holds a finished restore of this snapshot. */
+  static final class AlreadyRestored extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    final transient Done done;
+    final transient Path root;
+
+    AlreadyRestored(Path root, Done done) {
+      super(root + " already holds a finished restore of " + done.snapshotId(), null, false, false);
+      this.root = root;
+      this.done = done;
+    }
+  }
 
   private static final String TEMP = ResumableExtractor.RESERVED_PREFIX + ".json.tmp";
   private static final int VERSION = 1;
@@ -175,6 +219,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
 
   private final Path root;
   private final boolean durable;
+  private boolean keepDone;
   private final long syncIntervalNanos;
   private final int syncEveryChunks;
   private int lastSyncChunk;
@@ -238,13 +283,20 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
    *     leaves a marker but cannot be continued (and nothing is synced)
    * @param syncInterval time after which the destination is synced
    * @param syncBytes restored bytes after which the destination is synced
+   * @param keepDone whether to leave {@value #DONE} when the restore succeeds
+   * @param replace whether a destination holding chainsnap's restore of another snapshot (finished,
+   *     or unfinished), or a finished one of this snapshot, is emptied and restored again
+   * @throws AlreadyRestored when the destination holds a finished restore of this snapshot and
+   *     {@code replace} is off
    */
   static RestoreJournal open(
       Path dest,
       SnapshotMetadata metadata,
       boolean durable,
       Duration syncInterval,
-      long syncBytes) {
+      long syncBytes,
+      boolean keepDone,
+      boolean replace) {
     Path root;
     try {
       if (!Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
@@ -274,6 +326,30 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
         throw destination("another chainsnap restore is running in " + root);
       }
       Content existing = read(root);
+      Done done = existing == null ? readDone(root) : null;
+      if (replace
+          && (done != null
+              || existing != null && !metadata.snapshotId().equals(existing.snapshotId()))) {
+        emptyExceptLock(root);
+        existing = null;
+        done = null;
+      }
+      if (done != null) {
+        if (metadata.snapshotId().equals(done.snapshotId())
+            && metadata.archive().sha256().equals(done.archiveSha256())) {
+          throw new AlreadyRestored(root, done);
+        }
+        throw destination(
+            root
+                + " holds a finished restore of snapshot "
+                + done.snapshotId()
+                + " (at "
+                + done.completedAt()
+                + "), not of "
+                + metadata.snapshotId()
+                + "; replace it (chainsnap restore --force deletes its contents first) or restore"
+                + " into another directory");
+      }
       Content content;
       if (existing != null) {
         if (!metadata.snapshotId().equals(existing.snapshotId())
@@ -286,7 +362,8 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
                   + existing.archiveSha256()
                   + "), not of "
                   + metadata.snapshotId()
-                  + "; finish that restore or delete the directory");
+                  + "; finish that restore, or replace it (chainsnap restore --force deletes the"
+                  + " directory's contents first)");
         }
         if (!existing.resumable() && (durable || hasContent(root))) {
           throw destination(
@@ -353,6 +430,7 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
               lock,
               content,
               log);
+      journal.keepDone = keepDone;
       journal.write(content, durable);
       return journal;
     } catch (IOException e) {
@@ -717,6 +795,15 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
     drain(true);
     stopSyncer();
     try {
+      if (keepDone) {
+        Done done =
+            new Done(1, DONE_NOTE, content.snapshotId(), content.archiveSha256(), Instant.now());
+        FileTrees.replace(
+            root.resolve(DONE),
+            root.resolve(DONE + ".tmp"),
+            MAPPER.writeValueAsBytes(done),
+            durable);
+      }
       closeQuietly(createdLog);
       Files.deleteIfExists(root.resolve(CREATED));
       Files.deleteIfExists(root.resolve(TEMP));
@@ -840,6 +927,43 @@ final class RestoreJournal implements ResumableExtractor.Journal, AutoCloseable 
       return id.isEmpty() ? null : id;
     } catch (IOException | RuntimeException e) {
       return null;
+    }
+  }
+
+  /** The record of a finished restore in {@code root}, or {@code null}. */
+  private static Done readDone(Path root) {
+    Path file = root.resolve(DONE);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    try {
+      Done done = MAPPER.readValue(Files.readAllBytes(file), Done.class);
+      if (done.snapshotId() == null || done.archiveSha256() == null) {
+        throw destination(file + " is not a readable record of a finished restore");
+      }
+      return done;
+    } catch (IOException e) {
+      throw destination(file + " is not a readable record of a finished restore");
+    }
+  }
+
+  /** Deletes everything in {@code root} but the lock file (symbolic links are not followed). */
+  private static void emptyExceptLock(Path root) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path p : entries) {
+        if (p.getFileName().toString().equals(LOCK)) {
+          continue;
+        }
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          try {
+            FileTrees.delete(p);
+          } catch (UncheckedIOException e) {
+            throw e.getCause();
+          }
+        } else {
+          Files.delete(p);
+        }
+      }
     }
   }
 

@@ -33,6 +33,9 @@ import org.jboss.logging.Logger;
  * decompress it (so decompression runs in parallel too); the calling thread writes files. At most
  * {@code connections + 1} decompressed chunks exist at once, plus one compressed frame per
  * connection: about {@code (2 x connections + 1) x chunkSize} bytes, whatever the snapshot size.
+ * Chunks larger than the default 64 MiB use fewer connections, so that memory stays within about
+ * {@code connections x 128 MiB} plus one chunk whatever the manifest declares (at least one
+ * connection: three chunks of at most {@link io.chainsnap.archive.ArchiveFormat#MAX_CHUNK_SIZE}).
  *
  * <p><b>Resume.</b> With {@link Builder#resumable(boolean) resumable} on (the default), the
  * destination holds a journal ({@value RestoreJournal#JOURNAL}) updated after each chunk is
@@ -75,6 +78,8 @@ public final class Restorer {
   private final boolean spaceCheck;
   private final Duration syncInterval;
   private final long syncBytes;
+  private final boolean keepRecord;
+  private final boolean replace;
   private volatile ChunkFetcher active;
   private volatile String cancelled;
 
@@ -88,6 +93,8 @@ public final class Restorer {
     this.spaceCheck = b.spaceCheck;
     this.syncInterval = b.syncInterval;
     this.syncBytes = b.syncBytes;
+    this.keepRecord = b.keepRecord;
+    this.replace = b.replace;
   }
 
   /** A builder with the defaults: 4 connections, resumable, space check on. */
@@ -121,8 +128,25 @@ public final class Restorer {
     }
     cancelled = null;
     long started = System.nanoTime();
-    RestoreJournal journal =
-        RestoreJournal.open(dest, metadata, resumable, syncInterval, syncBytes);
+    RestoreJournal journal;
+    try {
+      journal =
+          RestoreJournal.open(
+              dest, metadata, resumable, syncInterval, syncBytes, keepRecord, replace);
+    } catch (RestoreJournal.AlreadyRestored done) {
+      return new RestoreResult(
+          metadata.snapshotId(),
+          done.root,
+          manifest.sha256(),
+          manifest.compressedSize(),
+          0,
+          manifest.chunks().size(),
+          manifest.chunks().size(),
+          manifest.fileCount(),
+          manifest.contentSize(),
+          Duration.ofNanos(System.nanoTime() - started),
+          done.done.completedAt());
+    }
     try {
       RestoreResult result = run(metadata, manifest, source, journal, started);
       journal.complete();
@@ -204,8 +228,8 @@ public final class Restorer {
     }
     Map<Integer, String> hashStates = new ConcurrentHashMap<>();
     journal.hashStates(hashStates::remove);
-    int bufferSize = n == 1 ? manifest.chunks().get(0).uncompressedLength() : manifest.chunkSize();
-    ChunkQueue queue = new ChunkQueue(from, connections + 1, bufferSize);
+    int parallel = FetchLimits.connectionsFor(connections, manifest);
+    ChunkQueue queue = new ChunkQueue(from, parallel + 1, FetchLimits.largestChunk(manifest));
     long fetched;
     try (Meter meter =
         new Meter(manifest.compressedSize(), resumedBytes, n, from, listener, progressInterval)) {
@@ -214,7 +238,7 @@ public final class Restorer {
               source,
               manifest,
               IntStream.range(from, n).toArray(),
-              connections,
+              parallel,
               queue::admit,
               (chunk, frame) -> apply(chunk, frame, queue, whole, hashStates),
               meter,
@@ -346,6 +370,8 @@ public final class Restorer {
     private boolean spaceCheck = true;
     private Duration syncInterval = Duration.ofSeconds(15);
     private long syncBytes = RestoreJournal.SYNC_BYTES;
+    private boolean keepRecord;
+    private boolean replace;
 
     private Builder() {}
 
@@ -416,6 +442,26 @@ public final class Restorer {
     /** Whether to refuse a destination with less free space than the snapshot needs (true). */
     public Builder spaceCheck(boolean spaceCheck) {
       this.spaceCheck = spaceCheck;
+      return this;
+    }
+
+    /**
+     * Leave a record of a finished restore in the destination (default false): restoring the same
+     * snapshot there again then returns at once ({@link RestoreResult#alreadyRestoredAt()}), and
+     * another snapshot is refused unless {@link #replace}.
+     */
+    public Builder keepRecord(boolean keep) {
+      this.keepRecord = keep;
+      return this;
+    }
+
+    /**
+     * Restore again over a destination that holds chainsnap's restore of another snapshot (finished
+     * or not) or a finished one of this snapshot: its contents are deleted first (default false). A
+     * destination that holds no chainsnap marker or record is refused whatever this says.
+     */
+    public Builder replace(boolean replace) {
+      this.replace = replace;
       return this;
     }
 

@@ -477,4 +477,110 @@ class RestorerTest {
       assertEquals(metadata.archive().chunks().size() - 1, e.chunkIndex());
     }
   }
+
+  @Test
+  void restoringAgainIntoAFinishedRestoreOfTheSameSnapshotDoesNothing() throws IOException {
+    Path dest = dir.resolve("data");
+    Restorer restorer = Restorer.builder().keepRecord(true).build();
+    try (RangeSource src = FileRangeSource.open(archive)) {
+      RestoreResult first = restorer.restore(metadata, src, dest);
+      assertFalse(first.alreadyRestored());
+    }
+    assertTrue(Files.isRegularFile(dest.resolve(".chainsnap-restored.json")));
+    TestTrees.assertSameTree(source, dest);
+    try (RecordingSource src =
+        new RecordingSource(FileRangeSource.open(archive), Long.MAX_VALUE, Duration.ZERO)) {
+      RestoreResult again = restorer.restore(metadata, src, dest);
+      assertTrue(again.alreadyRestored());
+      assertNotNull(again.alreadyRestoredAt());
+      assertEquals(0, again.fetchedBytes());
+      assertEquals(List.of(), src.reads, "nothing fetched");
+    }
+    assertFalse(Files.exists(dest.resolve(".chainsnap-restore.lock")), "no lock left behind");
+    TestTrees.assertSameTree(source, dest);
+  }
+
+  @Test
+  void anotherSnapshotIsRefusedOverAFinishedRestoreUnlessReplaced() throws IOException {
+    Path dest = dir.resolve("data");
+    try (RangeSource src = FileRangeSource.open(archive)) {
+      Restorer.builder().keepRecord(true).build().restore(metadata, src, dest);
+    }
+    Files.writeString(dest.resolve("node-wrote-this.log"), "x");
+    Path other = dir.resolve("other-src");
+    Files.createDirectories(other.resolve("d"));
+    Files.writeString(other.resolve("d/f"), "other snapshot");
+    Path otherArchive = dir.resolve("other.tar.zst");
+    SnapshotMetadata otherMeta =
+        metadata("snap-2", ArchiveWriter.builder().build().write(other, otherArchive));
+    try (RangeSource src = FileRangeSource.open(otherArchive)) {
+      RestoreException e =
+          assertThrows(
+              RestoreException.class,
+              () -> Restorer.builder().keepRecord(true).build().restore(otherMeta, src, dest));
+      assertEquals(RestoreException.Reason.DESTINATION, e.reason());
+      assertTrue(
+          e.getMessage().contains("holds a finished restore of snapshot snap-1"), e.getMessage());
+      assertTrue(e.getMessage().contains("--force"), e.getMessage());
+    }
+    assertTrue(Files.exists(dest.resolve("node-wrote-this.log")), "a refused destination is kept");
+    try (RangeSource src = FileRangeSource.open(otherArchive)) {
+      RestoreResult r =
+          Restorer.builder().keepRecord(true).replace(true).build().restore(otherMeta, src, dest);
+      assertFalse(r.alreadyRestored());
+    }
+    TestTrees.assertSameTree(other, dest);
+  }
+
+  @Test
+  void replaceNeverEmptiesADirectoryChainsnapDidNotRestore() throws IOException {
+    Path dest = Files.createDirectories(dir.resolve("data"));
+    Files.writeString(dest.resolve("wallet.dat"), "keep me");
+    try (RangeSource src = FileRangeSource.open(archive)) {
+      RestoreException e =
+          assertThrows(
+              RestoreException.class,
+              () -> Restorer.builder().replace(true).build().restore(metadata, src, dest));
+      assertEquals(RestoreException.Reason.DESTINATION, e.reason());
+    }
+    assertEquals("keep me", Files.readString(dest.resolve("wallet.dat")));
+  }
+
+  @Test
+  void largeChunksUseFewerConnectionsSoMemoryStaysBounded() throws IOException {
+    byte[] tar = TestArchives.tar(t -> TestArchives.file(t, "a", "data"));
+    ArchiveManifest small =
+        TestArchives.frame(tar, ArchiveFormat.DEFAULT_CHUNK_SIZE, 4, 1).manifest();
+    ArchiveManifest m = metadata.archive();
+    ArchiveManifest big =
+        new ArchiveManifest(
+            1,
+            ArchiveFormat.MAX_CHUNK_SIZE,
+            (long) ArchiveFormat.MAX_CHUNK_SIZE * 3,
+            0,
+            0,
+            3,
+            m.sha256(),
+            "zstd",
+            3,
+            List.of(
+                new ChunkInfo(0, 0, 1, ArchiveFormat.MAX_CHUNK_SIZE, m.sha256()),
+                new ChunkInfo(1, 1, 1, ArchiveFormat.MAX_CHUNK_SIZE, m.sha256()),
+                new ChunkInfo(2, 2, 1, ArchiveFormat.MAX_CHUNK_SIZE, m.sha256())));
+    assertEquals(4, FetchLimits.connectionsFor(4, small));
+    assertEquals(4, FetchLimits.connectionsFor(4, m), "1 MiB chunks: all connections");
+    assertEquals(1, FetchLimits.connectionsFor(4, big), "256 MiB chunks: 4 x 128 MiB allows one");
+    assertEquals(16, FetchLimits.connectionsFor(64, big));
+    assertEquals(1, FetchLimits.connectionsFor(1, big), "never fewer than one");
+    for (int connections = 1; connections <= 64; connections++) {
+      int parallel = FetchLimits.connectionsFor(connections, big);
+      long memory = (2L * parallel + 1) * ArchiveFormat.MAX_CHUNK_SIZE;
+      assertTrue(
+          memory
+              <= Math.max(
+                  3L * ArchiveFormat.MAX_CHUNK_SIZE,
+                  connections * FetchLimits.WINDOW_PER_CONNECTION + ArchiveFormat.MAX_CHUNK_SIZE),
+          connections + " connections: " + memory);
+    }
+  }
 }

@@ -190,21 +190,52 @@ public final class Catalog {
     return select(index, latestId, false, m);
   }
 
-  /** Reads {@code snapshot.json} of an entry and checks it against the entry. */
+  /**
+   * Reads {@code snapshot.json} of an entry and checks it against the entry. The locations the
+   * index names must be of its own trust class: a remote index (http(s), s3, an IPFS gateway) may
+   * name only remote sources, never a local path or {@code file:} URL; a local index anything.
+   * {@code sourceOverride} is the operator's own and may be anything.
+   */
   public Selected load(LoadedIndex index, SnapshotIndex.Entry entry, String sourceOverride)
       throws IOException {
-    Location manifest = manifestOf(index.location(), entry);
+    Location manifest =
+        trusted(index.location(), entry, "snapshot.json", manifestOf(index.location(), entry));
     SnapshotMetadata metadata = readMetadata(manifest);
     checkAgainst(metadata, entry, index.index());
     Location archive;
     if (sourceOverride != null) {
       archive = Location.parse(sourceOverride, ipfsGateway);
     } else if (entry.sources() != null && entry.sources().get("https") != null) {
-      archive = index.location().resolve(entry.sources().get("https"), ipfsGateway);
+      archive =
+          trusted(
+              index.location(),
+              entry,
+              "archive",
+              index.location().resolve(entry.sources().get("https"), ipfsGateway));
     } else {
       archive = manifest.sibling(ArchiveFormat.ARCHIVE_FILE_NAME);
     }
     return new Selected(index, entry, manifest, metadata, archive);
+  }
+
+  /**
+   * {@code named} if the index may name it: a remote index never names a local file (a hostile
+   * index would make the CLI read {@code /etc/passwd} or {@code /dev/zero}).
+   */
+  static Location trusted(Location index, SnapshotIndex.Entry entry, String what, Location named) {
+    if (index.kind() != Location.Kind.FILE && named.kind() == Location.Kind.FILE) {
+      throw new CliException(
+          ExitCodes.UNSAFE,
+          index
+              + ": index entry "
+              + entry.snapshotId()
+              + " names a local file as its "
+              + what
+              + " ("
+              + named
+              + "): a remote index may only name http(s), s3 or IPFS gateway sources");
+    }
+    return named;
   }
 
   /** Reads and validates {@code snapshot.json}. */
@@ -214,6 +245,15 @@ public final class Catalog {
       SnapshotMetadata metadata = SnapshotMetadata.read(bytes);
       if (metadata.archive() == null || metadata.snapshotId() == null) {
         throw CliException.corrupt(manifest + ": snapshot.json lacks its id or archive manifest");
+      }
+      if (!SnapshotId.isValid(metadata.snapshotId())) {
+        throw CliException.corrupt(
+            manifest
+                + ": snapshot.json has an invalid snapshotId '"
+                + metadata.snapshotId()
+                + "' (ids match "
+                + SnapshotId.REGEX
+                + ")");
       }
       return metadata;
     } catch (ArchiveException e) {

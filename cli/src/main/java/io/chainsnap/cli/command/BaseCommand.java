@@ -11,6 +11,7 @@ import io.chainsnap.cli.ExitCodes;
 import io.chainsnap.cli.catalog.Catalog;
 import io.chainsnap.cli.source.Location;
 import io.chainsnap.cli.source.Sources;
+import io.chainsnap.domain.SnapshotId;
 import io.chainsnap.domain.VerificationStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +63,7 @@ abstract class BaseCommand implements Callable<Integer> {
       throw CliException.usage("--index is required");
     }
     Location location = catalog.indexLocation(options.index, options.chain, options.network);
-    console().warn(Catalog.UNSIGNED_WARNING);
+    console().notice(Catalog.UNSIGNED_WARNING);
     return catalog.loadIndex(location, options.chain, options.network);
   }
 
@@ -71,6 +72,13 @@ abstract class BaseCommand implements Callable<Integer> {
       throws Exception {
     if (which == null || which.id == null && !which.latest) {
       throw CliException.usage("say which snapshot: --id ID or --latest");
+    }
+    if (which.id != null && !SnapshotId.isValid(which.id)) {
+      try {
+        SnapshotId.require(which.id);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--id: " + e.getMessage());
+      }
     }
     Catalog.LoadedIndex index = loadIndex(options);
     SnapshotIndex.Entry entry = catalog.select(index.index(), which.id, which.latest, options.mode);
@@ -92,6 +100,16 @@ abstract class BaseCommand implements Callable<Integer> {
               + " was rejected by the verifier ("
               + (v.detail() == null ? "no detail" : v.detail())
               + "); --allow-unverified to use it anyway");
+    }
+    if (status == VerificationStatus.REJECTED) {
+      console()
+          .warn(
+              "snapshot "
+                  + entry.snapshotId()
+                  + " was rejected by the verifier ("
+                  + (v.detail() == null ? "no detail" : v.detail())
+                  + ")");
+      return;
     }
     console()
         .warn(

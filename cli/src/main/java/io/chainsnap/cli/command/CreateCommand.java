@@ -74,7 +74,7 @@ public final class CreateCommand implements Callable<Integer> {
       defaultValue = "64MiB",
       description =
           "Uncompressed chunk size: bytes or with KiB/MiB/GiB (K, M, G are binary too),"
-              + " 4KiB..1GiB (default ${DEFAULT-VALUE}).")
+              + " 4KiB..256MiB (default ${DEFAULT-VALUE}).")
   String chunkSize;
 
   @Option(

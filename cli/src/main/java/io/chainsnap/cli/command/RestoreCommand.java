@@ -28,9 +28,14 @@ import picocli.CommandLine.Option;
           + " space snapshot.json says the files need is checked first.",
       "Resumable: DEST keeps .chainsnap-restore.json while the restore is unfinished. Run the same"
           + " command again after an interruption or failure and it continues after the last"
-          + " chunk applied, never fetching that chunk again. A DEST holding that file is not a"
-          + " usable data directory (the file says why it stopped); it disappears when the restore"
-          + " succeeds. A DEST that is not empty and holds no such file is refused.",
+          + " chunk applied, never fetching that chunk again ('resuming at chunk N'). A DEST"
+          + " holding that file is not a usable data directory (the file says why it stopped); it"
+          + " disappears when the restore succeeds, and .chainsnap-restored.json records what was"
+          + " restored. Restoring the same snapshot there again says 'already restored' and does"
+          + " nothing (exit 0); another snapshot is refused unless --force. A DEST that is not"
+          + " empty and holds neither file is refused, --force or not.",
+      "--index takes the index.json URL (no --chain/--network needed) or a base URL with --chain"
+          + " and --network.",
       "index.json is not signed yet (signing is not implemented): a warning says so."
     },
     footer = {
@@ -85,6 +90,14 @@ public final class RestoreCommand extends BaseCommand {
   @Option(names = "--no-space-check", description = "Skip the free-space check.")
   boolean noSpaceCheck;
 
+  @Option(
+      names = "--force",
+      description =
+          "DEST holds chainsnap's restore of another snapshot (finished or not), or a finished"
+              + " one of this snapshot: delete its contents and restore again. Never deletes a"
+              + " directory chainsnap did not restore.")
+  boolean force;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -92,9 +105,6 @@ public final class RestoreCommand extends BaseCommand {
   int run() throws Exception {
     if (connections < 1 || connections > 64) {
       throw CliException.usage("--connections must be in [1, 64]");
-    }
-    if (manifest == null && index.index != null && (index.chain == null || index.network == null)) {
-      throw CliException.usage("--chain and --network are required with --index");
     }
     Resolved r = resolve(index, which, manifest, source, allowUnverified);
     SnapshotMetadata m = r.metadata();
@@ -115,6 +125,8 @@ public final class RestoreCommand extends BaseCommand {
         Restorer.builder()
             .connections(connections)
             .spaceCheck(!noSpaceCheck)
+            .keepRecord(true)
+            .replace(force)
             .listener(console().progress("restoring"))
             .build();
     CountDownLatch finished = new CountDownLatch(1);
@@ -141,6 +153,31 @@ public final class RestoreCommand extends BaseCommand {
       } catch (IllegalStateException shuttingDown) {
         // the hook is running
       }
+    }
+    if (result.alreadyRestored()) {
+      if (json) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("snapshotId", result.snapshotId());
+        o.put("dest", result.target().toString());
+        o.put("alreadyRestored", true);
+        o.put("restoredAt", result.alreadyRestoredAt().toString());
+        o.put("sha256", result.sha256());
+        console().json(o);
+      } else {
+        console()
+            .result(
+                "already restored: "
+                    + result.snapshotId()
+                    + " was restored into "
+                    + result.target()
+                    + " at "
+                    + result.alreadyRestoredAt()
+                    + " (archive sha256 "
+                    + result.sha256()
+                    + " verified then); nothing to do. The node may have changed the files"
+                    + " since: --force restores it again.");
+      }
+      return 0;
     }
     if (json) {
       Map<String, Object> o = new LinkedHashMap<>();

@@ -23,9 +23,12 @@ import picocli.CommandLine.Parameters;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Check an archive against its snapshot.json without extracting anything: every chunk's"
-          + " SHA-256 and zstd frame header, the whole-archive SHA-256, nothing after the last"
-          + " chunk.",
+      "Check an archive against its snapshot.json without writing anything, as strictly as"
+          + " restore: every chunk's SHA-256 (before it is decompressed), zstd frame and size, the"
+          + " whole-archive SHA-256, nothing after the last chunk, and every entry by the safety"
+          + " rules of extraction (paths escaping the target, absolute paths, links, devices,"
+          + " FIFOs, duplicates, reserved or over-long names, sizes beyond snapshot.json). An"
+          + " archive restore would refuse fails here with the same message and exit code.",
       "A local file (ARCHIVE_FILE with --manifest, or with --index and --id/--latest), or the"
           + " published archive itself, fetched by parallel ranged requests and not kept (no"
           + " ARCHIVE_FILE)."

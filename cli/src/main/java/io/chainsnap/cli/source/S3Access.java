@@ -1,5 +1,6 @@
 package io.chainsnap.cli.source;
 
+import io.chainsnap.cli.CliException;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -41,7 +42,12 @@ public final class S3Access implements AutoCloseable {
                       ? AnonymousCredentialsProvider.create()
                       : DefaultCredentialsProvider.builder().build());
       if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
-        b.endpointOverride(URI.create(settings.endpoint()));
+        try {
+          b.endpointOverride(URI.create(settings.endpoint()));
+        } catch (IllegalArgumentException e) {
+          throw CliException.usage(
+              "--s3-endpoint " + settings.endpoint() + " is not a URL: " + e.getMessage());
+        }
       }
       client = b.build();
     }

@@ -123,7 +123,7 @@ public final class S3RangeSource implements RangeSource {
       }
       throw new RetryPolicy.Permanent(new IOException(describe() + ": " + e.getMessage(), e));
     } catch (SdkClientException e) {
-      throw new IOException(describe() + ": " + e.getMessage(), e);
+      throw S3Errors.of(describe(), e);
     }
   }
 
