@@ -19,7 +19,14 @@ public enum CatalogStage implements WireEnum {
   /** The verifier found it unusable. */
   REJECTED(EventType.SNAPSHOT_REJECTED),
   /** {@code snapshot-published} was emitted for it. */
-  PUBLISHED(EventType.SNAPSHOT_PUBLISHED);
+  PUBLISHED(EventType.SNAPSHOT_PUBLISHED),
+  /**
+   * {@code snapshot-uploaded} was emitted for it (written after the broker's ack): a redelivered
+   * {@code snapshot-created} does not emit it again.
+   */
+  UPLOAD_ANNOUNCED(EventType.SNAPSHOT_UPLOADED),
+  /** {@code snapshot-pinned} was emitted for it; likewise. */
+  PIN_ANNOUNCED(EventType.SNAPSHOT_PINNED);
 
   private final EventType eventType;
 

@@ -28,6 +28,7 @@ import io.chainsnap.events.SnapshotUploaded;
 import io.chainsnap.events.SnapshotVerified;
 import io.chainsnap.events.Topics;
 import io.chainsnap.publisher.client.IpfsRpcClient;
+import io.chainsnap.testsupport.Components;
 import io.chainsnap.testsupport.IpfsResource;
 import io.chainsnap.testsupport.KafkaResource;
 import io.chainsnap.testsupport.KafkaTestClient;
@@ -375,6 +376,44 @@ class PublisherIT {
 
   static PrometheusScrape scrape() {
     return PrometheusScrape.of(given().get("/q/metrics").asString());
+  }
+
+  /**
+   * Issue 17: the same {@code snapshot-created} again (what a consumer sees after a broker restart
+   * or an offset reset), after the snapshotter deleted the staged files: not announced twice, no
+   * dead letter. The one-partition topics of the test broker keep the order, so once a later
+   * snapshot is announced, the redelivered one was handled.
+   */
+  @Test
+  void aRedeliveredSnapshotCreatedIsNotAnnouncedAgainNorDeadLetteredAfterStagingIsGone()
+      throws Exception {
+    SnapshotCreated created = stage("litecoin-regtest-full-r-300", 300, false);
+    String id = created.snapshotId();
+    send(created);
+    awaitEvent(EventType.SNAPSHOT_UPLOADED, id);
+    awaitEvent(EventType.SNAPSHOT_PINNED, id);
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                index().snapshots().stream()
+                    .anyMatch(e -> e.snapshotId().equals(id) && e.sources().containsKey("ipfs")));
+
+    Components.deleteRecursively(stagingRoot.resolve(id)); // staging cleanup, as once settled
+    send(created);
+    SnapshotCreated later = stage("litecoin-regtest-full-r-301", 301, false);
+    send(later);
+    awaitEvent(EventType.SNAPSHOT_UPLOADED, later.snapshotId());
+    awaitEvent(EventType.SNAPSHOT_PINNED, later.snapshotId());
+
+    assertEquals(1, count(EventType.SNAPSHOT_UPLOADED, id), "snapshot-uploaded once");
+    assertEquals(1, count(EventType.SNAPSHOT_PINNED, id), "snapshot-pinned once");
+    assertEquals(
+        0,
+        kafka().readAll(Topics.DEAD_LETTER, Duration.ofSeconds(3)).stream()
+            .filter(r -> id.equals(r.key()))
+            .count(),
+        "a replay after staging cleanup is no dead letter");
   }
 
   @Test

@@ -451,37 +451,12 @@ public final class ArchiveDownloader {
   }
 
   /** Builder of {@link ArchiveDownloader}. */
-  public static final class Builder {
-    private int connections = 4;
-    private RestoreListener listener = RestoreListener.NONE;
-    private Duration progressInterval = Duration.ofSeconds(1);
-    private int corruptRetries = 1;
+  public static final class Builder extends FetchBuilder<Builder> {
 
     private Builder() {}
 
-    /** Parallel ranged requests (default 4; 1 to 64). */
-    public Builder connections(int connections) {
-      this.connections = FetchLimits.connections(connections);
-      return this;
-    }
-
-    /** Progress and warnings. */
-    public Builder listener(RestoreListener listener) {
-      this.listener = FetchLimits.listener(listener);
-      return this;
-    }
-
-    /** How often the listener gets progress (default 1 s). */
-    public Builder progressInterval(Duration interval) {
-      this.progressInterval = FetchLimits.progressInterval(interval);
-      return this;
-    }
-
-    /**
-     * How many times a chunk failing its hash check is fetched again before failing (1; 0 or more).
-     */
-    public Builder corruptRetries(int retries) {
-      this.corruptRetries = FetchLimits.corruptRetries(retries);
+    @Override
+    Builder self() {
       return this;
     }
 

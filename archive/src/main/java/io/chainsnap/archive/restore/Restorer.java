@@ -360,12 +360,8 @@ public final class Restorer {
   }
 
   /** Builder of {@link Restorer}. */
-  public static final class Builder {
-    private int connections = 4;
-    private RestoreListener listener = RestoreListener.NONE;
+  public static final class Builder extends FetchBuilder<Builder> {
     private boolean resumable = true;
-    private Duration progressInterval = Duration.ofSeconds(1);
-    private int corruptRetries = 1;
     private FreeSpace freeSpace = FreeSpace.FILE_STORE;
     private boolean spaceCheck = true;
     private Duration syncInterval = Duration.ofSeconds(15);
@@ -374,6 +370,11 @@ public final class Restorer {
     private boolean replace;
 
     private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /**
      * Restored (tar) bytes after which the destination is synced, whatever the time since the last
@@ -401,35 +402,9 @@ public final class Restorer {
       return this;
     }
 
-    /** Parallel ranged requests (default 4; 1 to 64). */
-    public Builder connections(int connections) {
-      this.connections = FetchLimits.connections(connections);
-      return this;
-    }
-
-    /** Progress and warnings. */
-    public Builder listener(RestoreListener listener) {
-      this.listener = FetchLimits.listener(listener);
-      return this;
-    }
-
     /** Keep a resumable journal (default true; fsyncs after each chunk). */
     public Builder resumable(boolean resumable) {
       this.resumable = resumable;
-      return this;
-    }
-
-    /** How often the listener gets progress (default 1 s). */
-    public Builder progressInterval(Duration interval) {
-      this.progressInterval = FetchLimits.progressInterval(interval);
-      return this;
-    }
-
-    /**
-     * How many times a chunk failing its hash check is fetched again before failing (1; 0 or more).
-     */
-    public Builder corruptRetries(int retries) {
-      this.corruptRetries = FetchLimits.corruptRetries(retries);
       return this;
     }
 

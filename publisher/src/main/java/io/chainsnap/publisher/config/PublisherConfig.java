@@ -1,5 +1,6 @@
 package io.chainsnap.publisher.config;
 
+import io.chainsnap.domain.ByteSize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -63,11 +64,11 @@ public interface PublisherConfig {
     boolean createBucket();
 
     /**
-     * Multipart part size in bytes (at least 5 MiB). Raised automatically for archives that would
-     * otherwise need more than S3's 10,000 parts.
+     * Multipart part size (a size: bytes, or with k, M, G; 5M to 2G, checked at start-up). Raised
+     * automatically for archives that would otherwise need more than S3's 10,000 parts.
      */
-    @WithDefault("16777216")
-    long partSize();
+    @WithDefault("16M")
+    ByteSize partSize();
 
     /** Parts uploaded at once; memory use is about (this + 1) x part size. */
     @WithDefault("2")

@@ -12,7 +12,8 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 /** Emits the publisher's events and waits for the broker to acknowledge each. */
 @ApplicationScoped
 public class PublisherEvents {
-  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+  // how often a send that waits for a broker logs that it still waits (an outage is waited out)
+  private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
 
   private final Emitter<String> uploaded;
   private final Emitter<String> pinned;
@@ -31,14 +32,14 @@ public class PublisherEvents {
   }
 
   public void uploaded(EventData event) {
-    KafkaEvents.sendAndAwait(uploaded, source, event, ACK_TIMEOUT);
+    KafkaEvents.sendAndAwait(uploaded, source, event, REPORT_EVERY);
   }
 
   public void pinned(EventData event) {
-    KafkaEvents.sendAndAwait(pinned, source, event, ACK_TIMEOUT);
+    KafkaEvents.sendAndAwait(pinned, source, event, REPORT_EVERY);
   }
 
   public void published(EventData event) {
-    KafkaEvents.sendAndAwait(published, source, event, ACK_TIMEOUT);
+    KafkaEvents.sendAndAwait(published, source, event, REPORT_EVERY);
   }
 }

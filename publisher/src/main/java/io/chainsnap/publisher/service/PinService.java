@@ -38,6 +38,18 @@ public class PinService {
     this.metrics = metrics;
   }
 
+  /** Whether {@code snapshot-pinned} was emitted for {@code created} already. */
+  public boolean announced(SnapshotCreated created) {
+    return catalog
+        .read(created.target(), created.snapshotId(), CatalogStage.PIN_ANNOUNCED)
+        .isPresent();
+  }
+
+  /** Remembers that {@code snapshot-pinned} was emitted (after the broker's ack). */
+  public void markAnnounced(SnapshotPinned pinned) {
+    catalog.record(pinned.target(), pinned.snapshotId(), CatalogStage.PIN_ANNOUNCED, pinned);
+  }
+
   /** Pins {@code created}'s archive unless already pinned, and records the CID. */
   @Retry(
       maxRetries = 4,

@@ -76,7 +76,7 @@ public class PublisherMetrics {
   }
 
   /** An upload was not done: the object is already stored. */
-  void uploadSkipped() {
+  public void uploadSkipped() {
     uploadSkipped.increment();
   }
 
@@ -92,7 +92,7 @@ public class PublisherMetrics {
   }
 
   /** A pin was not done: already recorded. */
-  void pinSkipped() {
+  public void pinSkipped() {
     pinSkipped.increment();
   }
 

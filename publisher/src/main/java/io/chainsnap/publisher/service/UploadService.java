@@ -62,14 +62,21 @@ public class UploadService {
     String sha256 = created.archive().sha256();
     long size = created.archive().compressedSize();
 
+    // stored before (a redelivery, a replay after staging was cleaned up): never fetch staging
+    Optional<SnapshotUploaded> recorded = catalog.read(created.target(), id, CatalogStage.UPLOADED);
+    if (recorded.isPresent()
+        && stored(archiveKey, sha256, size)
+        && store.head(manifestKey).isPresent()) {
+      LOG.infof("%s is stored already (sha256 %s): not fetching staging again", archiveKey, sha256);
+      metrics.uploadSkipped();
+      return recorded.get();
+    }
+
     // the manifest first: small, and it must agree with the event before anything is published
     byte[] manifest = staging.read(created.archive().manifestUrl());
     checkManifest(created, manifest);
 
-    Optional<ArchiveStore.StoredObject> existing = store.head(archiveKey);
-    if (existing.isPresent()
-        && sha256.equals(existing.get().metadata().get("sha256"))
-        && existing.get().size() == size) {
+    if (stored(archiveKey, sha256, size)) {
       LOG.infof("%s already stored with sha256 %s: not uploading again", archiveKey, sha256);
       metrics.uploadSkipped();
     } else {
@@ -159,6 +166,27 @@ public class UploadService {
   }
 
   /** Refuses a staged {@code snapshot.json} that is not the one {@code created} announced. */
+  /** Whether {@code snapshot-uploaded} was emitted for {@code created} already. */
+  public boolean announced(SnapshotCreated created) {
+    return catalog
+        .read(created.target(), created.snapshotId(), CatalogStage.UPLOAD_ANNOUNCED)
+        .isPresent();
+  }
+
+  /** Remembers that {@code snapshot-uploaded} was emitted (after the broker's ack). */
+  public void markAnnounced(SnapshotUploaded uploaded) {
+    catalog.record(
+        uploaded.target(), uploaded.snapshotId(), CatalogStage.UPLOAD_ANNOUNCED, uploaded);
+  }
+
+  /** Whether {@code key} holds the archive already: same announced SHA-256 and size. */
+  private boolean stored(String key, String sha256, long size) {
+    Optional<ArchiveStore.StoredObject> existing = store.head(key);
+    return existing.isPresent()
+        && sha256.equals(existing.get().metadata().get("sha256"))
+        && existing.get().size() == size;
+  }
+
   static void checkManifest(SnapshotCreated created, byte[] manifest) {
     String actual = Sha256.hex(manifest);
     if (!actual.equals(created.archive().manifestSha256())) {

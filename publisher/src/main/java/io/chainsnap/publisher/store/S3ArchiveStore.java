@@ -60,12 +60,20 @@ public class S3ArchiveStore implements ArchiveStore {
   private static final long MAX_PARTS = 10_000;
 
   private final PublisherConfig.S3 config;
+  private final long partSize;
   private final String publicBase;
   private final S3Client s3;
   private final ExecutorService partUploads;
 
   public S3ArchiveStore(PublisherConfig config) {
     this.config = config.s3();
+    try {
+      // S3's smallest part (but the last) is 5 MiB; a part is one array: at most 2 GiB
+      this.partSize = this.config.partSize().requireBetween(5L << 20, 2L << 30).bytes();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid configuration publisher.s3.part-size: " + e.getMessage(), e);
+    }
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClient(UrlConnectionHttpClient.create())
@@ -160,7 +168,7 @@ public class S3ArchiveStore implements ArchiveStore {
                   }
                 })
             .uploadId();
-    long partSize = partSize(config.partSize(), size);
+    long partSize = partSize(this.partSize, size);
     Semaphore inFlight = new Semaphore(Math.max(1, config.parallelParts()));
     List<Future<CompletedPart>> parts = new ArrayList<>();
     try {

@@ -29,10 +29,9 @@ class CatalogKeysTest {
   @Test
   void everyStageRecordIsNamedAfterItsWireName() {
     for (CatalogStage stage : CatalogStage.values()) {
-      assertEquals(stage, CatalogStage.fromWire(stage.name().toLowerCase()));
-      assertTrue(
-          CatalogKeys.record(TARGET, ID, stage)
-              .endsWith("/" + stage.name().toLowerCase() + ".json"));
+      String name = stage.name().toLowerCase().replace('_', '-');
+      assertEquals(stage, CatalogStage.fromWire(name));
+      assertTrue(CatalogKeys.record(TARGET, ID, stage).endsWith("/" + name + ".json"));
     }
     assertEquals("snapshot-published", CatalogStage.PUBLISHED.eventType().topic());
   }

@@ -78,7 +78,8 @@ public interface SnapshotterConfig {
   /** Archive writer settings. */
   interface Archive {
     /**
-     * Uncompressed size of each independent zstd frame (a size: bytes, or with k, M, G; 4k to 1G).
+     * Uncompressed size of each independent zstd frame (a size: bytes, or with k, M, G; 4k to
+     * 256M).
      */
     @WithDefault("64M")
     ByteSize chunkSize();

@@ -14,6 +14,7 @@ import io.chainsnap.chain.ChainFamily;
 import io.chainsnap.chain.ChainStatus;
 import io.chainsnap.chain.IsolatedBoot;
 import io.chainsnap.domain.RejectionStage;
+import io.chainsnap.domain.SnapshotId;
 import io.chainsnap.events.EventData;
 import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.events.SnapshotRejected;
@@ -116,6 +117,11 @@ public class VerifyService {
       abortOn = PermanentFailureException.class)
   @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.MINUTES)
   public EventData verify(SnapshotUploaded uploaded) {
+    if (!SnapshotId.isValid(uploaded.snapshotId())) {
+      // the schema refuses such ids already; the id names a scratch directory, so check again
+      throw new PermanentFailureException(
+          "invalid snapshot id '" + uploaded.snapshotId() + "' in snapshot-uploaded");
+    }
     Path scratch = config.workDir().resolve(uploaded.snapshotId() + "-" + UUID.randomUUID());
     long started = System.nanoTime();
     try {
