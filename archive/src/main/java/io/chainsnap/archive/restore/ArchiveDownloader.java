@@ -47,16 +47,10 @@ public final class ArchiveDownloader {
 
   private static final long SYNC_NANOS = 1_000_000_000L;
 
-  private final int connections;
-  private final RestoreListener listener;
-  private final Duration progressInterval;
-  private final int corruptRetries;
+  private final FetchSettings fetch;
 
   private ArchiveDownloader(Builder b) {
-    this.connections = b.connections;
-    this.listener = b.listener;
-    this.progressInterval = b.progressInterval;
-    this.corruptRetries = b.corruptRetries;
+    this.fetch = b.settings();
   }
 
   /** A builder: 4 connections. */
@@ -130,8 +124,8 @@ public final class ArchiveDownloader {
                 manifest.compressedSize() - missingBytes,
                 n,
                 n - missing.length,
-                listener,
-                progressInterval)) {
+                fetch.listener(),
+                fetch.progressInterval())) {
       if (channel.size() != manifest.compressedSize()) {
         try (RandomAccessFile raf = new RandomAccessFile(part.toFile(), "rw")) {
           raf.setLength(manifest.compressedSize());
@@ -144,12 +138,12 @@ public final class ArchiveDownloader {
               source,
               manifest,
               missing,
-              FetchLimits.connectionsFor(connections, manifest),
+              FetchLimits.connectionsFor(fetch.connections(), manifest),
               ChunkFetcher.Gate.OPEN,
               store::put,
               meter,
-              listener,
-              corruptRetries,
+              fetch.listener(),
+              fetch.corruptRetries(),
               failures::fail);
       fetcher.start();
       try {
@@ -204,10 +198,11 @@ public final class ArchiveDownloader {
       throw RestoreException.ofSource(e, source.describe(), -1);
     }
     MessageDigest whole = Sha256.newDigest();
-    int parallel = FetchLimits.connectionsFor(connections, manifest);
+    int parallel = FetchLimits.connectionsFor(fetch.connections(), manifest);
     ChunkQueue queue = new ChunkQueue(0, parallel + 1, FetchLimits.largestChunk(manifest));
     long fetched;
-    try (Meter meter = new Meter(manifest.compressedSize(), 0, n, 0, listener, progressInterval)) {
+    try (Meter meter =
+        new Meter(manifest.compressedSize(), 0, n, 0, fetch.listener(), fetch.progressInterval())) {
       ChunkFetcher fetcher =
           new ChunkFetcher(
               source,
@@ -225,8 +220,8 @@ public final class ArchiveDownloader {
                 queue.put(chunk.index(), out);
               },
               meter,
-              listener,
-              corruptRetries,
+              fetch.listener(),
+              fetch.corruptRetries(),
               queue::fail);
       fetcher.start();
       try {

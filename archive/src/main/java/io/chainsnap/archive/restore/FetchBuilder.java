@@ -19,6 +19,11 @@ public abstract class FetchBuilder<B extends FetchBuilder<B>> {
   /** This builder, for the setters' return. */
   abstract B self();
 
+  /** What was set. */
+  FetchSettings settings() {
+    return new FetchSettings(connections, listener, progressInterval, corruptRetries);
+  }
+
   /** Parallel ranged requests (default 4; 1 to 64). */
   public B connections(int connections) {
     this.connections = FetchLimits.connections(connections);

@@ -69,11 +69,8 @@ public final class Restorer {
     long usable(Path dir) throws IOException;
   }
 
-  private final int connections;
-  private final RestoreListener listener;
+  private final FetchSettings fetch;
   private final boolean resumable;
-  private final Duration progressInterval;
-  private final int corruptRetries;
   private final FreeSpace freeSpace;
   private final boolean spaceCheck;
   private final Duration syncInterval;
@@ -84,11 +81,8 @@ public final class Restorer {
   private volatile String cancelled;
 
   private Restorer(Builder b) {
-    this.connections = b.connections;
-    this.listener = b.listener;
+    this.fetch = b.settings();
     this.resumable = b.resumable;
-    this.progressInterval = b.progressInterval;
-    this.corruptRetries = b.corruptRetries;
     this.freeSpace = b.freeSpace;
     this.spaceCheck = b.spaceCheck;
     this.syncInterval = b.syncInterval;
@@ -221,18 +215,26 @@ public final class Restorer {
           "the restore journal in " + journal.root() + " is damaged (" + e.getMessage() + ")");
     }
     if (resumable && !Sha256Midstate.fast()) {
-      listener.warning(
-          "the whole-archive SHA-256 runs in plain Java (slower): run Java with --add-opens"
-              + " java.base/sun.security.provider=ALL-UNNAMED --add-opens"
-              + " java.base/java.security=ALL-UNNAMED (the chainsnap launcher does)");
+      fetch
+          .listener()
+          .warning(
+              "the whole-archive SHA-256 runs in plain Java (slower): run Java with --add-opens"
+                  + " java.base/sun.security.provider=ALL-UNNAMED --add-opens"
+                  + " java.base/java.security=ALL-UNNAMED (the chainsnap launcher does)");
     }
     Map<Integer, String> hashStates = new ConcurrentHashMap<>();
     journal.hashStates(hashStates::remove);
-    int parallel = FetchLimits.connectionsFor(connections, manifest);
+    int parallel = FetchLimits.connectionsFor(fetch.connections(), manifest);
     ChunkQueue queue = new ChunkQueue(from, parallel + 1, FetchLimits.largestChunk(manifest));
     long fetched;
     try (Meter meter =
-        new Meter(manifest.compressedSize(), resumedBytes, n, from, listener, progressInterval)) {
+        new Meter(
+            manifest.compressedSize(),
+            resumedBytes,
+            n,
+            from,
+            fetch.listener(),
+            fetch.progressInterval())) {
       ChunkFetcher fetcher =
           new ChunkFetcher(
               source,
@@ -242,8 +244,8 @@ public final class Restorer {
               queue::admit,
               (chunk, frame) -> apply(chunk, frame, queue, whole, hashStates),
               meter,
-              listener,
-              corruptRetries,
+              fetch.listener(),
+              fetch.corruptRetries(),
               queue::fail);
       active = fetcher;
       if (cancelled != null) {
