@@ -47,6 +47,6 @@ public final class BitcoinCoreChainAdapter implements ChainAdapter {
 
   @Override
   public java.util.Optional<HttpCall> networkOnCall() {
-    return java.util.Optional.of(rpc.request("setnetworkactive", "[true]"));
+    return java.util.Optional.of(rpc.request("setnetworkactive", true));
   }
 }

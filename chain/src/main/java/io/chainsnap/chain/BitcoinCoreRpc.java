@@ -41,23 +41,17 @@ public final class BitcoinCoreRpc {
     return endpoint;
   }
 
-  /**
-   * The JSON-RPC 1.0 request of {@code method} with positional JSON {@code params}, spelled out.
-   */
-  HttpCall request(String method, String jsonParams) {
+  /** The request {@link #call} would make, spelled out for another process to make. */
+  HttpCall request(String method, Object... params) {
     return new HttpCall(
         endpoint,
         authorization,
         "text/plain",
-        "{\"jsonrpc\":\"1.0\",\"id\":\"chainsnap\",\"method\":\""
-            + method
-            + "\",\"params\":"
-            + jsonParams
-            + "}");
+        new String(body(method, params), java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  /** Calls {@code method} with positional parameters and returns its {@code result}. */
-  public JsonNode call(String method, Object... params) {
+  /** The JSON-RPC 1.0 body of {@code method} with positional parameters. */
+  private static byte[] body(String method, Object... params) {
     ObjectNode request = JSON.createObjectNode();
     request.put("jsonrpc", "1.0");
     request.put("id", "chainsnap");
@@ -66,9 +60,18 @@ public final class BitcoinCoreRpc {
     for (Object param : params) {
       array.add(JSON.valueToTree(param));
     }
+    try {
+      return JSON.writeValueAsBytes(request);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("parameters of " + method + " are not JSON", e);
+    }
+  }
+
+  /** Calls {@code method} with positional parameters and returns its {@code result}. */
+  public JsonNode call(String method, Object... params) {
     Response response;
     try {
-      response = post(JSON.writeValueAsBytes(request));
+      response = post(body(method, params));
     } catch (IOException e) {
       throw new ChainRpcException(
           method + ": node at " + endpoint + " not reachable: " + e, UNREACHABLE, e);

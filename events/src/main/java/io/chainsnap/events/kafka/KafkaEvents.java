@@ -112,9 +112,6 @@ public final class KafkaEvents {
       if (t instanceof RetriableException) {
         return true;
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return false;
   }

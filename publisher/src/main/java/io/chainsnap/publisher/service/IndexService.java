@@ -256,12 +256,11 @@ public class IndexService {
   }
 
   private static Optional<CatalogStage> stage(String name) {
-    for (CatalogStage stage : CatalogStage.values()) {
-      if (stage.wireName().equals(name)) {
-        return Optional.of(stage);
-      }
+    try {
+      return Optional.of(CatalogStage.fromWire(name));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // not a record of this version's stages
     }
-    return Optional.empty();
   }
 
   /** The {@code sequence} of an index this code cannot read, so the next one still counts up. */

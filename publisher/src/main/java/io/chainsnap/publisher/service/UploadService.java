@@ -64,9 +64,8 @@ public class UploadService {
 
     // stored before (a redelivery, a replay after staging was cleaned up): never fetch staging
     Optional<SnapshotUploaded> recorded = catalog.read(created.target(), id, CatalogStage.UPLOADED);
-    if (recorded.isPresent()
-        && stored(archiveKey, sha256, size)
-        && store.head(manifestKey).isPresent()) {
+    boolean archiveStored = stored(archiveKey, sha256, size);
+    if (recorded.isPresent() && archiveStored && store.head(manifestKey).isPresent()) {
       LOG.infof("%s is stored already (sha256 %s): not fetching staging again", archiveKey, sha256);
       metrics.uploadSkipped();
       return recorded.get();
@@ -76,7 +75,7 @@ public class UploadService {
     byte[] manifest = staging.read(created.archive().manifestUrl());
     checkManifest(created, manifest);
 
-    if (stored(archiveKey, sha256, size)) {
+    if (archiveStored) {
       LOG.infof("%s already stored with sha256 %s: not uploading again", archiveKey, sha256);
       metrics.uploadSkipped();
     } else {

@@ -13,9 +13,19 @@ import io.chainsnap.domain.Sha256;
 import io.chainsnap.events.ArchiveRef;
 import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotUploaded;
+import io.chainsnap.publisher.CatalogStage;
+import io.chainsnap.publisher.config.PublisherConfig;
+import io.chainsnap.publisher.store.CatalogKeys;
+import io.chainsnap.publisher.store.InMemoryArchiveStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,8 +72,8 @@ class UploadServiceTest {
         QuiesceStrategy.STOP,
         1000,
         new ArchiveRef(
-            "http://staging/a",
-            "http://staging/b",
+            "http://127.0.0.1:1/staging/a",
+            "http://127.0.0.1:1/staging/b",
             sha256,
             Sha256.hex(json),
             compressedSize,
@@ -118,5 +128,54 @@ class UploadServiceTest {
     assertThrows(
         PermanentFailureException.class, () -> UploadService.sha256Sums("A".repeat(64), json));
     assertThrows(PermanentFailureException.class, () -> UploadService.sha256Sums(archive, "ab"));
+  }
+
+  /**
+   * A redelivery after the upload was recorded but before {@code upload-announced} (a crash between
+   * the broker's ack and the mark), with the staged files cleaned up: answered from the catalog and
+   * the stored objects, staging never asked (it does not even answer here).
+   */
+  @Test
+  void aRecordedUploadIsAnsweredWithoutStaging() {
+    InMemoryArchiveStore store = new InMemoryArchiveStore();
+    Catalog catalog = new Catalog(store);
+    PublisherConfig config =
+        (PublisherConfig)
+            Proxy.newProxyInstance(
+                PublisherConfig.class.getClassLoader(),
+                new Class<?>[] {PublisherConfig.class},
+                (proxy, method, args) ->
+                    method.getName().equals("stagingTimeout") ? Duration.ofSeconds(2) : null);
+    UploadService uploads =
+        new UploadService(
+            store,
+            new StagingClient(config),
+            catalog,
+            new PublisherMetrics(new SimpleMeterRegistry()));
+    SnapshotCreated created = created(503, manifest.sha256(), manifest.compressedSize(), json);
+    String archiveKey = CatalogKeys.archive(created.target(), ID);
+    store.upload(
+        archiveKey,
+        new ByteArrayInputStream(new byte[(int) manifest.compressedSize()]),
+        manifest.compressedSize(),
+        "application/zstd",
+        Map.of("sha256", manifest.sha256()),
+        () -> {});
+    store.put(CatalogKeys.manifest(created.target(), ID), json, "application/json", "", Map.of());
+    SnapshotUploaded recorded = Events.uploaded(Mode.FULL, 0);
+    catalog.record(created.target(), ID, CatalogStage.UPLOADED, recorded);
+
+    assertEquals(recorded, uploads.upload(created));
+
+    // without the stored archive the same call goes to staging, which is unreachable here
+    InMemoryArchiveStore empty = new InMemoryArchiveStore();
+    new Catalog(empty).record(created.target(), ID, CatalogStage.UPLOADED, recorded);
+    UploadService fresh =
+        new UploadService(
+            empty,
+            new StagingClient(config),
+            new Catalog(empty),
+            new PublisherMetrics(new SimpleMeterRegistry()));
+    assertThrows(RuntimeException.class, () -> fresh.upload(created));
   }
 }

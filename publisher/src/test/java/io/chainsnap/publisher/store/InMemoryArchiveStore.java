@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 /** An {@link ArchiveStore} in memory for unit tests: counts reads, can fail chosen puts. */
 public final class InMemoryArchiveStore implements ArchiveStore {
   private final TreeMap<String, byte[]> objects = new TreeMap<>();
+  private final Map<String, Map<String, String>> metadata = new java.util.HashMap<>();
   private Predicate<String> failPut = key -> false;
   private int gets;
   private int lists;
@@ -52,7 +53,7 @@ public final class InMemoryArchiveStore implements ArchiveStore {
     byte[] content = objects.get(key);
     return content == null
         ? Optional.empty()
-        : Optional.of(new StoredObject(key, content.length, Map.of()));
+        : Optional.of(new StoredObject(key, content.length, metadata.getOrDefault(key, Map.of())));
   }
 
   @Override
@@ -71,6 +72,7 @@ public final class InMemoryArchiveStore implements ArchiveStore {
     }
     beforeComplete.run();
     objects.put(key, bytes);
+    this.metadata.put(key, Map.copyOf(metadata));
   }
 
   @Override
@@ -84,6 +86,7 @@ public final class InMemoryArchiveStore implements ArchiveStore {
       throw new UncheckedIOException(new IOException("injected failure of put " + key));
     }
     objects.put(key, content.clone());
+    this.metadata.put(key, Map.copyOf(metadata));
   }
 
   @Override

@@ -51,15 +51,15 @@ public final class ScheduleLedger {
    *
    * @throws IllegalArgumentException with the parser's reason if it is not one
    */
+  static Cron parse(String cron) {
+    return QUARTZ.parse(cron.strip()).validate();
+  }
+
   /**
    * Checks that {@code cron} is a Quartz cron expression; {@link IllegalArgumentException} if not.
    */
   public static void check(String cron) {
     parse(cron);
-  }
-
-  static Cron parse(String cron) {
-    return QUARTZ.parse(cron.strip()).validate();
   }
 
   /** The latest slot of {@code cron} at or before {@code now}, if the expression has one. */
