@@ -2,23 +2,27 @@
 # Runs the whole pipeline on this machine with real parts (Kafka, s3proxy, js-ipfs, litecoind
 # regtest, snapshotter, publisher, verifier), takes a snapshot, waits until the verifier has booted a
 # node from the published archive and the index names it latest, prints it, and leaves the stack
-# running. Stop it with scripts/local-down.sh.
+# running. Restart one service with scripts/local-service.sh; stop it all with scripts/local-down.sh.
+#   CHAINSNAP_LOCAL_STATE  state directory (default .stack/local)
+#   CHAINSNAP_LOCAL_BUILD  0 to use the artifacts already built (the test of this script does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STATE=.stack/local
+STATE=${CHAINSNAP_LOCAL_STATE:-.stack/local}
 log() { printf '[local] %s\n' "$*"; }
 
 scripts/setup.sh
-if [ -f "$STATE/pipeline.pid" ] && kill -0 "$(cat "$STATE/pipeline.pid")" 2>/dev/null; then
-  log "a local pipeline is already running (pid $(cat "$STATE/pipeline.pid")); stopping it first"
+if [ -f "$STATE/pipeline.pid" ] || [ -d "$STATE/pids" ]; then
+  log "stopping what an earlier local run left running"
   scripts/local-down.sh
 fi
 
 mkdir -p "$STATE/logs"
 BUILD_LOG="$STATE/logs/build.log"
-log "building (tests are scripts/test.sh); output in $BUILD_LOG"
-if ! ./mvnw -B -ntp -q -DskipTests install >"$BUILD_LOG" 2>&1; then
-  log "the build failed; end of $BUILD_LOG:"; tail -40 "$BUILD_LOG"; exit 1
+if [ "${CHAINSNAP_LOCAL_BUILD:-1}" != 0 ]; then
+  log "building (tests are scripts/test.sh); output in $BUILD_LOG"
+  if ! ./mvnw -B -ntp -q -DskipTests install >"$BUILD_LOG" 2>&1; then
+    log "the build failed; end of $BUILD_LOG:"; tail -40 "$BUILD_LOG"; exit 1
+  fi
 fi
 
 rm -f "$STATE/pipeline.env"
@@ -63,9 +67,12 @@ echo "Index:   $INDEX_URL"
 curl -fsS "$INDEX_URL" | jq --arg id "$latest" '{latest: .latest, snapshot: (.snapshots[] | select(.snapshotId == $id))}'
 echo
 echo "The stack keeps running: snapshotter $SNAPSHOTTER_URL, publisher $PUBLISHER_URL, verifier $VERIFIER_URL"
+echo "Downloads page:   $PAGE_URL (HTML, beside feed.atom)"
 echo "Settings:         $STATE/pipeline.env (URLs, S3 endpoint, bucket and keys; mode 0600)"
 echo "Bearer token:     in $SNAPSHOT_TOKEN_FILE (mode 0600)"
 echo "Another snapshot: curl -X POST -H \"Authorization: Bearer \$(cat $SNAPSHOT_TOKEN_FILE)\" $SNAPSHOTTER_URL/targets/$TARGET/snapshots"
 echo "Restore it:       bin/chainsnap restore --index $INDEX_URL --chain litecoin --network regtest --latest --dest /tmp/restored"
 echo "List snapshots:   bin/chainsnap list --index $INDEX_URL"
+echo "Restart one:      scripts/local-service.sh restart publisher   (or snapshotter, verifier; stop, start, status)"
+echo "Logs:             $STATE/logs (pipeline.log is the supervisor's)"
 echo "Stop everything:  scripts/local-down.sh"

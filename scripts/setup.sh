@@ -4,6 +4,8 @@
 #                             litecoind, zstd, curl, jq, Java 17, Node.js/npm; js-ipfs in tools/ipfs
 #   scripts/setup.sh --tests  also what only the tests need (scripts/test.sh): monero (monerod),
 #                             wget, systemd and util-linux (unshare) for the systemd controller test;
+#                             chromium (the downloads page test), awscli and rclone (the mirror
+#                             clients), prometheus (promtool) and prometheus-alertmanager;
 #                             ganache in tools/ganache
 # The output of apt-get and npm goes to .stack/setup.log.
 set -euo pipefail
@@ -13,7 +15,7 @@ tests=false
 for arg in "$@"; do
   case "$arg" in
     --tests) tests=true ;;
-    -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,6 +51,11 @@ if $tests; then
     [wget]=/usr/bin/wget
     [systemd]=/lib/systemd/systemd
     [util-linux]=/usr/bin/unshare
+    [chromium]=/usr/bin/chromium
+    [awscli]=/usr/bin/aws
+    [rclone]=/usr/bin/rclone
+    [prometheus]=/usr/bin/promtool
+    [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager
   )
 fi
 missing=()

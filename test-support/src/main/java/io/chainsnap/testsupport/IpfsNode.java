@@ -133,6 +133,11 @@ public final class IpfsNode implements AutoCloseable {
     return process.logFile();
   }
 
+  /** Process id of the js-ipfs daemon. */
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

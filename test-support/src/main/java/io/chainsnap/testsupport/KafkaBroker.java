@@ -146,6 +146,13 @@ public final class KafkaBroker implements AutoCloseable {
     return new KafkaBroker(bootstrap, null, child);
   }
 
+  /** Process id of the broker's own JVM; empty for a broker inside this JVM. */
+  public java.util.OptionalLong pid() {
+    return process == null
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(process.pid());
+  }
+
   /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;

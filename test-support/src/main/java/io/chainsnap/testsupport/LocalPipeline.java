@@ -55,9 +55,11 @@ public final class LocalPipeline implements AutoCloseable {
   private LitecoinNode litecoin;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
   private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
+  private final PidFiles pids;
 
   private LocalPipeline(Path dir) {
     this.dir = dir;
+    this.pids = new PidFiles(dir.resolve(PidFiles.DIR));
   }
 
   /** Starts everything under {@code dir} (state survives restarts) on {@code ports}. */
@@ -93,12 +95,16 @@ public final class LocalPipeline implements AutoCloseable {
         KafkaBroker.startProcess(
             dir.resolve("kafka"), port(ports.kafka()), Ports.free(), logs.resolve("kafka.log"));
     started.add(kafka);
+    kafka.pid().ifPresent(pid -> pids.record("kafka", pid));
     s3 = S3ProxyServer.start(dir.resolve("s3"), ports.s3());
     started.add(s3);
+    pids.record("s3proxy", s3.pid());
     ipfs = IpfsNode.start(dir.resolve("ipfs"), IpfsNode.defaultJsipfs());
     started.add(ipfs);
+    pids.record("ipfs", ipfs.pid());
     litecoin = LitecoinNode.start(dir.resolve("litecoin"), 0);
     started.add(litecoin);
+    litecoin.daemon().pid().ifPresent(pid -> pids.record("litecoind", pid));
     litecoin.mineTo(CHAIN_HEIGHT);
     LOG.infof(
         "components up: kafka %s, s3 %s, ipfs %s, litecoind rpc %d at height %d",
@@ -142,16 +148,36 @@ public final class LocalPipeline implements AutoCloseable {
     return props;
   }
 
+  /** Names of the services the pipeline runs. */
+  public List<String> serviceNames() {
+    return List.copyOf(servicePorts.keySet());
+  }
+
   /** Starts (or starts again) one service. */
   public void startService(String service) {
     if (services.containsKey(service)) {
       throw new IllegalStateException(service + " is running");
     }
     Path log = dir.resolve("logs").resolve(service + ".log");
-    services.put(
-        service,
-        ServiceProcess.start(service, servicePorts.get(service), properties(service), dir, log));
-    LOG.infof("%s up at %s", service, services.get(service).url("/"));
+    ServiceProcess process =
+        ServiceProcess.start(service, servicePorts.get(service), properties(service), dir, log);
+    services.put(service, process);
+    pids.record(service, process.pid());
+    LOG.infof("%s up at %s (pid %d)", service, process.url("/"), process.pid());
+  }
+
+  /** Whether {@code service} runs (it may have been stopped by a control request). */
+  public boolean isRunning(String service) {
+    return services.containsKey(service);
+  }
+
+  /** Process id of a running service. */
+  public long pid(String service) {
+    ServiceProcess process = services.get(service);
+    if (process == null) {
+      throw new IllegalStateException(service + " is not running");
+    }
+    return process.pid();
   }
 
   /** Stops one service (the rest keeps running). */
@@ -159,6 +185,8 @@ public final class LocalPipeline implements AutoCloseable {
     ServiceProcess process = services.remove(service);
     if (process != null) {
       process.close();
+      pids.forget(service);
+      LOG.infof("%s stopped", service);
     }
   }
 
@@ -173,6 +201,11 @@ public final class LocalPipeline implements AutoCloseable {
   /** Public URL of the index of the local chain. */
   public String indexUrl() {
     return s3.endpoint() + "/" + BUCKET + "/litecoin/regtest/index.json";
+  }
+
+  /** The publisher's downloads page ({@code index.html} beside the index). */
+  public String pageUrl() {
+    return s3.endpoint() + "/" + BUCKET + "/litecoin/regtest/index.html";
   }
 
   public S3ProxyServer s3() {
@@ -209,6 +242,7 @@ public final class LocalPipeline implements AutoCloseable {
       }
     }
     started.clear();
+    pids.forgetAll();
   }
 
   /** File under the pipeline's directory holding the snapshotter's bearer token (mode 0600). */
@@ -220,6 +254,7 @@ public final class LocalPipeline implements AutoCloseable {
    * DIR/pipeline.env} (shell syntax, see {@link #writeEnv}).
    */
   public static void main(String[] args) throws Exception {
+    SupervisorLog.install();
     Path dir = Path.of(args.length > 0 ? args[0] : ".stack/local").toAbsolutePath();
     FixedPorts ports =
         args.length >= 6
@@ -239,6 +274,7 @@ public final class LocalPipeline implements AutoCloseable {
     env.put("VERIFIER_URL", pipeline.services.get("verifier").url(""));
     env.put("TARGET", TARGET);
     env.put("INDEX_URL", pipeline.indexUrl());
+    env.put("PAGE_URL", pipeline.pageUrl());
     env.put("S3_ENDPOINT", pipeline.s3().endpoint());
     env.put("S3_BUCKET", BUCKET);
     env.put("S3_REGION", S3ProxyServer.REGION);
@@ -251,7 +287,7 @@ public final class LocalPipeline implements AutoCloseable {
     env.put("LITECOIN_PID", String.valueOf(pipeline.litecoin().daemon().pid().orElse(0L)));
     Path written = writeEnv(dir, env, pipeline.token());
     LOG.info("local pipeline ready; " + written);
-    Thread.currentThread().join();
+    new LocalControl(dir.resolve(LocalControl.DIR), pipeline).run();
   }
 
   /**

@@ -96,6 +96,11 @@ public final class S3ProxyServer implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** Process id of the s3proxy process. */
+  public long pid() {
+    return process.pid();
+  }
+
   public int port() {
     return port;
   }
