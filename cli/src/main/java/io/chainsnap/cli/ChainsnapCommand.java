@@ -3,6 +3,7 @@ package io.chainsnap.cli;
 import io.chainsnap.cli.command.CreateCommand;
 import io.chainsnap.cli.command.DownloadCommand;
 import io.chainsnap.cli.command.InfoCommand;
+import io.chainsnap.cli.command.KeygenCommand;
 import io.chainsnap.cli.command.ListCommand;
 import io.chainsnap.cli.command.RestoreCommand;
 import io.chainsnap.cli.command.VerifyCommand;
@@ -29,8 +30,10 @@ import picocli.CommandLine.Option;
           + " create archives in its format.",
       "",
       "Every chunk is checked against snapshot.json (SHA-256) before it is decompressed, and the"
-          + " whole archive against its SHA-256. index.json is not signed yet (signing is not"
-          + " implemented): chainsnap warns each time it reads one (not with --quiet).",
+          + " whole archive against its SHA-256. Every index.json read is checked against"
+          + " index.json.sig beside it: signed by a trusted key (--trusted-key, or the trust file"
+          + " ~/.config/chainsnap/trusted-keys), not expired, not older than the last one seen"
+          + " (exit codes 8, 9, 11). --allow-unsigned reads an unsigned index with a warning.",
       "Results go to stdout (--json where useful); progress, warnings and errors to stderr,"
           + " prefixed 'chainsnap: progress:', 'chainsnap: warning:', 'chainsnap: <kind>:'."
     })
@@ -67,7 +70,8 @@ public final class ChainsnapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw CliException.usage("missing command: list, info, download, verify, restore or create");
+    throw CliException.usage(
+        "missing command: list, info, download, verify, restore, create or keygen");
   }
 
   /**
@@ -105,6 +109,7 @@ public final class ChainsnapCommand implements Callable<Integer> {
     m.put("verify", VerifyCommand.class);
     m.put("restore", RestoreCommand.class);
     m.put("create", CreateCommand.class);
+    m.put("keygen", KeygenCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
     return m;
   }

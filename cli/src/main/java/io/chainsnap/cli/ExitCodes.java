@@ -40,8 +40,20 @@ public final class ExitCodes {
   /** Destination refused (not empty and no marker, another snapshot's marker, busy, exists). */
   public static final int DESTINATION = 7;
 
+  /**
+   * index.json's signature does not check out: no index.json.sig, malformed, by no trusted key, not
+   * verifying (tampered index), or keys.json without the pinned key.
+   */
+  public static final int SIGNATURE = 8;
+
+  /** A signed index.json past its expiresAt (or without one). */
+  public static final int EXPIRED = 9;
+
   /** A bug. */
   public static final int INTERNAL = 10;
+
+  /** A signed index.json with a lower sequence than one already seen at that URL (rollback). */
+  public static final int ROLLBACK = 11;
 
   /** Interrupted by SIGINT (SIGTERM gives 143). */
   public static final int INTERRUPTED = 130;
@@ -72,7 +84,16 @@ public final class ExitCodes {
         "7",
         "destination refused: not empty without a restore marker, marker of another snapshot,"
             + " restore already running, file exists");
+    m.put(
+        "8",
+        "bad index signature: index.json.sig missing, malformed, by no trusted key (--trusted-key),"
+            + " or not verifying (index altered)");
+    m.put("9", "index expired: a signed index.json past its expiresAt (stale copy or replay)");
     m.put("10", "internal error (a bug: please report it with --debug output)");
+    m.put(
+        "11",
+        "index rollback: a signed index.json older (lower sequence) than one already seen for that"
+            + " URL (--state-dir)");
     m.put("130", "interrupted by SIGINT (143: SIGTERM); a restore leaves its marker");
     return m;
   }
@@ -135,6 +156,9 @@ public final class ExitCodes {
       case IO -> "io";
       case NO_SPACE -> "no-space";
       case DESTINATION -> "destination";
+      case SIGNATURE -> "bad-signature";
+      case EXPIRED -> "expired";
+      case ROLLBACK -> "rollback";
       case INTERRUPTED -> "interrupted";
       case OK -> "ok";
       default -> "internal";

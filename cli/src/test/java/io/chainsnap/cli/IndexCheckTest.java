@@ -35,7 +35,8 @@ class IndexCheckTest {
   void anEntryWithAnInvalidIdIsACorruptIndex() throws IOException {
     Path index = publish("pending");
     replace(index, "\"snapshotId\" : \"ltc-1\"", "\"snapshotId\" : \"../ltc-1\"");
-    Cli.Result r = Cli.run("list", "--index", index.toString()).expect(ExitCodes.CORRUPT);
+    Cli.Result r =
+        Cli.run("list", "--allow-unsigned", "--index", index.toString()).expect(ExitCodes.CORRUPT);
     assertTrue(
         r.err().contains("index.json snapshots[0] has an invalid snapshot id '../ltc-1'"), r.err());
   }
@@ -45,7 +46,8 @@ class IndexCheckTest {
     Path index = publish("verified");
     replace(index, "\"full\" : \"ltc-1\"", "\"full\" : \"ltc 1\"");
     Cli.Result r =
-        Cli.run("info", "--index", index.toString(), "--latest").expect(ExitCodes.CORRUPT);
+        Cli.run("info", "--allow-unsigned", "--index", index.toString(), "--latest")
+            .expect(ExitCodes.CORRUPT);
     assertTrue(r.err().contains("latest.full is an invalid snapshot id 'ltc 1'"), r.err());
   }
 
@@ -82,7 +84,8 @@ class IndexCheckTest {
                 a.chunks()));
     Files.write(manifest, lying.toJson());
     Cli.Result r =
-        Cli.run("info", "--index", index.toString(), "--id", "ltc-1").expect(ExitCodes.CORRUPT);
+        Cli.run("info", "--allow-unsigned", "--index", index.toString(), "--id", "ltc-1")
+            .expect(ExitCodes.CORRUPT);
     assertTrue(r.err().contains("snapshot.json of ltc-1 disagrees with index: "), r.err());
     assertTrue(r.err().contains("network (index regtest, snapshot.json mainnet)"), r.err());
     assertTrue(r.err().contains("height (index 7, snapshot.json 8)"), r.err());
@@ -94,14 +97,24 @@ class IndexCheckTest {
   void modeIsTypedAndAnUnknownOneIsAUsageError() throws IOException {
     Path index = publish("verified");
     Cli.Result r =
-        Cli.run("list", "--index", index.toString(), "--mode", "light").expect(ExitCodes.USAGE);
+        Cli.run("list", "--allow-unsigned", "--index", index.toString(), "--mode", "light")
+            .expect(ExitCodes.USAGE);
     assertTrue(
         r.err().contains("'light' is not a known mode (known: archive, full, pruned)"), r.err());
     Cli.Result pruned =
-        Cli.run("list", "--index", index.toString(), "--mode", "pruned", "--json").expect(0);
+        Cli.run(
+                "list",
+                "--allow-unsigned",
+                "--index",
+                index.toString(),
+                "--mode",
+                "pruned",
+                "--json")
+            .expect(0);
     assertEquals(0, pruned.json().path("snapshots").size(), pruned.out());
     Cli.Result full =
-        Cli.run("list", "--index", index.toString(), "--mode", "full", "--json").expect(0);
+        Cli.run("list", "--allow-unsigned", "--index", index.toString(), "--mode", "full", "--json")
+            .expect(0);
     assertEquals("full", full.json().path("snapshots").get(0).path("mode").asText(), full.out());
     assertTrue(full.json().path("snapshots").get(0).path("latest").asBoolean(), full.out());
     assertEquals(

@@ -62,6 +62,7 @@ class ListInfoIT {
     Cli.Result r =
         Cli.run(
                 "list",
+                "--allow-unsigned",
                 "--index",
                 server.url(""),
                 "--chain",
@@ -77,7 +78,7 @@ class ListInfoIT {
     assertTrue(r.out().matches("(?s).*ltc-full-4 +full +260 .*rejected.*"), r.out());
     assertTrue(r.out().matches("(?s).*ltc-full-3 +full +250 .*pending.*"), r.out());
     assertFalse(r.out().contains("* ltc-full-1"));
-    assertTrue(r.err().contains("chainsnap: warning: index.json is not signed"), r.err());
+    assertTrue(r.err().contains("chainsnap: warning: index.json signature not checked"), r.err());
   }
 
   @Test
@@ -85,6 +86,7 @@ class ListInfoIT {
     JsonNode json =
         Cli.run(
                 "list",
+                "--allow-unsigned",
                 "--index",
                 server.url("litecoin/regtest/index.json"),
                 "--mode",
@@ -108,7 +110,11 @@ class ListInfoIT {
   @Test
   void listFromALocalIndexFile() {
     Cli.Result r =
-        Cli.run("list", "--index", layout.root.resolve("litecoin/regtest/index.json").toString())
+        Cli.run(
+                "list",
+                "--allow-unsigned",
+                "--index",
+                layout.root.resolve("litecoin/regtest/index.json").toString())
             .expect(0);
     assertTrue(r.out().contains("ltc-pruned-1"), r.out());
   }
@@ -118,6 +124,7 @@ class ListInfoIT {
     Cli.Result latest =
         Cli.run(
                 "info",
+                "--allow-unsigned",
                 "--index",
                 server.url(""),
                 "--chain",
@@ -135,6 +142,7 @@ class ListInfoIT {
     JsonNode byId =
         Cli.run(
                 "info",
+                "--allow-unsigned",
                 "--index",
                 server.url("litecoin/regtest/index.json"),
                 "--id",
@@ -164,6 +172,7 @@ class ListInfoIT {
   void lookupsThatFindNothing() {
     Cli.run(
             "info",
+            "--allow-unsigned",
             "--index",
             server.url(""),
             "--chain",
@@ -173,11 +182,20 @@ class ListInfoIT {
             "--id",
             "nope")
         .expect(ExitCodes.NOT_FOUND);
-    Cli.run("list", "--index", server.url(""), "--chain", "bitcoin", "--network", "mainnet")
+    Cli.run(
+            "list",
+            "--allow-unsigned",
+            "--index",
+            server.url(""),
+            "--chain",
+            "bitcoin",
+            "--network",
+            "mainnet")
         .expect(ExitCodes.NOT_FOUND);
     // several modes have a latest: --latest needs --mode
     Cli.run(
             "info",
+            "--allow-unsigned",
             "--index",
             server.url(""),
             "--chain",
@@ -186,7 +204,15 @@ class ListInfoIT {
             "regtest",
             "--latest")
         .expect(ExitCodes.USAGE);
-    Cli.run("info", "--index", server.url(""), "--chain", "litecoin", "--network", "regtest")
+    Cli.run(
+            "info",
+            "--allow-unsigned",
+            "--index",
+            server.url(""),
+            "--chain",
+            "litecoin",
+            "--network",
+            "regtest")
         .expect(ExitCodes.USAGE);
   }
 
@@ -196,6 +222,7 @@ class ListInfoIT {
     Cli.Result r =
         Cli.run(
                 "restore",
+                "--allow-unsigned",
                 "--index",
                 server.url(""),
                 "--chain",
@@ -212,6 +239,7 @@ class ListInfoIT {
     Cli.Result pendingRun =
         Cli.run(
                 "restore",
+                "--allow-unsigned",
                 "--index",
                 server.url(""),
                 "--chain",
@@ -263,6 +291,7 @@ class ListInfoIT {
       Cli.Result r =
           Cli.run(
                   "restore",
+                  "--allow-unsigned",
                   "--index",
                   s2.url(""),
                   "--chain",

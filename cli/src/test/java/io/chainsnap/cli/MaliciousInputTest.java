@@ -74,7 +74,9 @@ class MaliciousInputTest {
       layout.list(
           snapshot, "verified", rel -> rel.endsWith("snapshot.json") ? local : server.url(rel));
       layout.writeIndex();
-      Cli.Result r = Cli.run("info", "--index", indexUrl(), "--latest").expect(ExitCodes.UNSAFE);
+      Cli.Result r =
+          Cli.run("info", "--allow-unsigned", "--index", indexUrl(), "--latest")
+              .expect(ExitCodes.UNSAFE);
       assertTrue(r.err().contains("names a local file as its snapshot.json"), r.err());
       assertTrue(r.err().contains("a remote index may only name http(s), s3 or IPFS"), r.err());
       assertOneLine(r);
@@ -85,7 +87,9 @@ class MaliciousInputTest {
         "verified",
         rel -> rel.endsWith("snapshot.tar.zst") ? "/dev/zero" : server.url(rel));
     layout.writeIndex();
-    Cli.Result r = Cli.run("verify", "--index", indexUrl(), "--latest").expect(ExitCodes.UNSAFE);
+    Cli.Result r =
+        Cli.run("verify", "--allow-unsigned", "--index", indexUrl(), "--latest")
+            .expect(ExitCodes.UNSAFE);
     assertTrue(r.err().contains("names a local file as its archive (/dev/zero)"), r.err());
   }
 
@@ -97,7 +101,8 @@ class MaliciousInputTest {
         rel -> rel.endsWith("snapshot.json") ? "/dev/zero" : layout.root.resolve(rel).toString());
     layout.writeIndex();
     Cli.Result r =
-        Cli.run("info", "--index", indexFile().toString(), "--latest").expect(ExitCodes.IO);
+        Cli.run("info", "--allow-unsigned", "--index", indexFile().toString(), "--latest")
+            .expect(ExitCodes.IO);
     assertTrue(r.err().contains("/dev/zero is not a regular file"), r.err());
     assertOneLine(r);
     Cli.Result m = Cli.run("info", "--manifest", "/dev/zero").expect(ExitCodes.IO);
@@ -139,7 +144,9 @@ class MaliciousInputTest {
     endless.start();
     try {
       String url = "http://127.0.0.1:" + endless.getAddress().getPort() + "/index.json";
-      Cli.Result r = Cli.run("list", "--index", url, "--retries", "1").expect(ExitCodes.IO);
+      Cli.Result r =
+          Cli.run("list", "--allow-unsigned", "--index", url, "--retries", "1")
+              .expect(ExitCodes.IO);
       assertTrue(r.err().contains("larger than 67108864 bytes: not read further"), r.err());
       assertOneLine(r);
     } finally {
@@ -153,7 +160,8 @@ class MaliciousInputTest {
     layout.list(snapshot, "verified", server::url);
     layout.writeIndex();
     Cli.Result id =
-        Cli.run("info", "--index", indexUrl(), "--id", "../../tmp/x").expect(ExitCodes.USAGE);
+        Cli.run("info", "--allow-unsigned", "--index", indexUrl(), "--id", "../../tmp/x")
+            .expect(ExitCodes.USAGE);
     assertTrue(id.err().contains("--id: invalid snapshot id '../../tmp/x'"), id.err());
     Path manifest = layout.dir("ltc-1", "full").resolve("snapshot.json");
     replace(manifest, "\"snapshotId\" : \"ltc-1\"", "\"snapshotId\" : \"../../tmp/x\"");
@@ -161,7 +169,8 @@ class MaliciousInputTest {
     assertTrue(m.err().contains("snapshot.json has an invalid snapshotId '../../tmp/x'"), m.err());
     // through the index, the id is checked before snapshot.json is compared with the entry
     replace(indexFile(), "\"snapshotId\" : \"ltc-1\"", "\"snapshotId\" : \"../../tmp/x\"");
-    Cli.Result i = Cli.run("list", "--index", indexUrl()).expect(ExitCodes.CORRUPT);
+    Cli.Result i =
+        Cli.run("list", "--allow-unsigned", "--index", indexUrl()).expect(ExitCodes.CORRUPT);
     assertTrue(i.err().contains("invalid snapshot id '../../tmp/x'"), i.err());
   }
 
@@ -173,11 +182,13 @@ class MaliciousInputTest {
     for (String v : new String[] {"1.9", "\"1\"", "1.0"}) {
       Files.writeString(
           indexFile(), good.replace("\"formatVersion\" : 1", "\"formatVersion\" : " + v));
-      Cli.Result r = Cli.run("list", "--index", indexUrl()).expect(ExitCodes.CORRUPT);
+      Cli.Result r =
+          Cli.run("list", "--allow-unsigned", "--index", indexUrl()).expect(ExitCodes.CORRUPT);
       assertTrue(r.err().contains("unsupported index.json formatVersion " + v), r.err());
     }
     Files.writeString(indexFile(), good.replace("\"height\" : 7", "\"height\" : \"7\""));
-    Cli.Result h = Cli.run("list", "--index", indexUrl()).expect(ExitCodes.CORRUPT);
+    Cli.Result h =
+        Cli.run("list", "--allow-unsigned", "--index", indexUrl()).expect(ExitCodes.CORRUPT);
     assertTrue(h.err().contains("at snapshots[0].height"), h.err());
     assertOneLine(h);
     assertEquals(
@@ -185,7 +196,9 @@ class MaliciousInputTest {
     Files.writeString(indexFile(), good);
     Path manifest = layout.dir("ltc-1", "full").resolve("snapshot.json");
     replace(manifest, "\"chunkSize\" : 65536", "\"chunkSize\" : 65536.9");
-    Cli.Result c = Cli.run("info", "--index", indexUrl(), "--latest").expect(ExitCodes.CORRUPT);
+    Cli.Result c =
+        Cli.run("info", "--allow-unsigned", "--index", indexUrl(), "--latest")
+            .expect(ExitCodes.CORRUPT);
     assertTrue(c.err().contains("at chunkSize"), c.err());
     assertOneLine(c);
   }
@@ -194,11 +207,12 @@ class MaliciousInputTest {
   void theUnsignedIndexWarningRespectsQuiet() throws IOException {
     layout.list(snapshot, "verified", server::url);
     layout.writeIndex();
-    Cli.Result loud = Cli.run("list", "--index", indexUrl()).expect(0);
-    assertTrue(loud.err().contains("index.json is not signed"), loud.err());
-    Cli.Result quiet = Cli.run("--quiet", "list", "--index", indexUrl()).expect(0);
+    Cli.Result loud = Cli.run("list", "--allow-unsigned", "--index", indexUrl()).expect(0);
+    assertTrue(loud.err().contains("index.json signature not checked"), loud.err());
+    Cli.Result quiet =
+        Cli.run("--quiet", "list", "--allow-unsigned", "--index", indexUrl()).expect(0);
     assertEquals("", quiet.err());
-    Cli.Result quiet2 = Cli.run("list", "-q", "--index", indexUrl()).expect(0);
+    Cli.Result quiet2 = Cli.run("list", "-q", "--allow-unsigned", "--index", indexUrl()).expect(0);
     assertEquals("", quiet2.err());
   }
 
@@ -206,7 +220,8 @@ class MaliciousInputTest {
   void verifyOfARejectedSnapshotSaysItWasRejected() throws IOException {
     layout.list(snapshot, "rejected", server::url);
     layout.writeIndex();
-    Cli.Result r = Cli.run("verify", "--index", indexUrl(), "--id", "ltc-1").expect(0);
+    Cli.Result r =
+        Cli.run("verify", "--allow-unsigned", "--index", indexUrl(), "--id", "ltc-1").expect(0);
     assertTrue(
         r.err().contains("snapshot ltc-1 was rejected by the verifier (tip: wrong height)"),
         r.err());
@@ -219,11 +234,27 @@ class MaliciousInputTest {
     layout.writeIndex();
     Path dest = dir.resolve("data");
     Cli.Result r =
-        Cli.run("restore", "--index", indexUrl(), "--latest", "--dest", dest.toString()).expect(0);
+        Cli.run(
+                "restore",
+                "--allow-unsigned",
+                "--index",
+                indexUrl(),
+                "--latest",
+                "--dest",
+                dest.toString())
+            .expect(0);
     assertTrue(r.out().startsWith("restored ltc-1 into "), r.out());
     assertTrue(Files.isRegularFile(dest.resolve("blocks/blk00000.dat")));
     Cli.Result again =
-        Cli.run("restore", "--index", indexUrl(), "--latest", "--dest", dest.toString()).expect(0);
+        Cli.run(
+                "restore",
+                "--allow-unsigned",
+                "--index",
+                indexUrl(),
+                "--latest",
+                "--dest",
+                dest.toString())
+            .expect(0);
     assertTrue(again.out().startsWith("already restored: ltc-1 was restored into "), again.out());
     assertTrue(again.out().contains("--force restores it again"), again.out());
 
@@ -234,11 +265,28 @@ class MaliciousInputTest {
     layout.list(second, "verified", server::url);
     layout.writeIndex();
     Cli.Result other =
-        Cli.run("restore", "--index", indexUrl(), "--id", "ltc-2", "--dest", dest.toString())
+        Cli.run(
+                "restore",
+                "--allow-unsigned",
+                "--index",
+                indexUrl(),
+                "--id",
+                "ltc-2",
+                "--dest",
+                dest.toString())
             .expect(ExitCodes.DESTINATION);
     assertTrue(other.err().contains("holds a finished restore of snapshot ltc-1"), other.err());
     assertTrue(other.err().contains("--force"), other.err());
-    Cli.run("restore", "--index", indexUrl(), "--id", "ltc-2", "--dest", dest.toString(), "--force")
+    Cli.run(
+            "restore",
+            "--allow-unsigned",
+            "--index",
+            indexUrl(),
+            "--id",
+            "ltc-2",
+            "--dest",
+            dest.toString(),
+            "--force")
         .expect(0);
     assertTrue(Files.isRegularFile(dest.resolve("chainstate/000001.ldb")));
     assertFalse(Files.exists(dest.resolve("blocks")), "the old snapshot's files are gone");

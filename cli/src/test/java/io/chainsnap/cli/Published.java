@@ -95,6 +95,36 @@ final class Published {
     }
   }
 
+  /**
+   * Writes index.json as the publisher issues it (sequence, validity period), then {@code
+   * index.json.sig} by {@code signers} over its exact bytes and {@code keys.json} with their public
+   * keys; returns the index's path.
+   */
+  Path writeSignedIndex(
+      long sequence,
+      Instant issuedAt,
+      Instant expiresAt,
+      java.util.List<io.chainsnap.archive.signing.SigningKey> signers)
+      throws IOException {
+    SnapshotIndex index =
+        new SnapshotIndex(
+                SnapshotIndex.FORMAT_VERSION, CHAIN, NETWORK, sequence, issuedAt, latest, entries)
+            .issued(sequence, issuedAt, expiresAt);
+    Path file = root.resolve(CHAIN).resolve(NETWORK).resolve("index.json");
+    Files.createDirectories(file.getParent());
+    byte[] bytes = index.toJson();
+    Files.write(
+        file.resolveSibling("index.json.sig"),
+        io.chainsnap.archive.signing.IndexSignature.sign(bytes, sequence, signers).toJson());
+    Files.write(
+        file.resolveSibling("keys.json"),
+        io.chainsnap.archive.signing.PublishedKeys.of(
+                signers.stream().map(io.chainsnap.archive.signing.SigningKey::publicKey).toList())
+            .toJson());
+    Files.write(file, bytes);
+    return file;
+  }
+
   /** Writes index.json; returns its path. */
   Path writeIndex() throws IOException {
     SnapshotIndex index =

@@ -75,6 +75,7 @@ class ResumeAfterKillIT {
   String[] restoreArgs(Path dest) {
     return new String[] {
       "restore",
+      "--allow-unsigned",
       "--index",
       server.url(""),
       "--chain",
@@ -198,6 +199,7 @@ class ResumeAfterKillIT {
     Path journal = dir.resolve("snapshot.tar.zst.chainsnap-download.json");
     String[] args = {
       "download",
+      "--allow-unsigned",
       "--index",
       server.url("litecoin/regtest/index.json"),
       "--id",

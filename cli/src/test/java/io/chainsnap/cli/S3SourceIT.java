@@ -126,6 +126,7 @@ class S3SourceIT {
     Cli.run(
             s3(
                 "restore",
+                "--allow-unsigned",
                 "--index",
                 "s3://" + BUCKET + "/litecoin/regtest/index.json",
                 "--chain",
@@ -138,7 +139,13 @@ class S3SourceIT {
         .expect(0);
     TestTrees.assertSameTree(source, dest);
     Cli.Result list =
-        Cli.run(s3("list", "--index", "s3://" + BUCKET + "/litecoin/regtest/index.json")).expect(0);
+        Cli.run(
+                s3(
+                    "list",
+                    "--allow-unsigned",
+                    "--index",
+                    "s3://" + BUCKET + "/litecoin/regtest/index.json"))
+            .expect(0);
     assertTrue(list.out().contains("* s3-1"), list.out());
   }
 

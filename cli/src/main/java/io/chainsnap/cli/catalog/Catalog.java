@@ -9,6 +9,7 @@ import io.chainsnap.cli.CliException;
 import io.chainsnap.cli.ExitCodes;
 import io.chainsnap.cli.source.Location;
 import io.chainsnap.cli.source.Sources;
+import io.chainsnap.cli.trust.IndexTrust;
 import io.chainsnap.domain.Mode;
 import io.chainsnap.domain.SnapshotId;
 import java.io.IOException;
@@ -24,11 +25,18 @@ import java.util.Map;
  */
 public final class Catalog {
 
-  /** The warning printed for every index read: signing does not exist yet. */
+  /** The warning printed for an index read with --allow-unsigned and no trusted key. */
   public static final String UNSIGNED_WARNING =
-      "index.json is not signed (index signing is not implemented yet): it is trusted as served."
-          + " Every chunk is still checked against snapshot.json, and snapshot.json against the"
-          + " index's SHA-256.";
+      "index.json signature not checked (--allow-unsigned without --trusted-key): it is trusted as"
+          + " served. Every chunk is still checked against snapshot.json, and snapshot.json against"
+          + " the index's SHA-256.";
+
+  /** The warning printed for an index without index.json.sig read with --allow-unsigned. */
+  public static final String NO_SIGNATURE_WARNING =
+      "index.json is not signed (no index.json.sig; --allow-unsigned): it is trusted as served.";
+
+  /** Pause before the one re-read of an index whose signature is of other bytes. */
+  static final long MISMATCH_RETRY_MILLIS = 1000;
 
   private final Sources sources;
   private final String ipfsGateway;
@@ -38,8 +46,14 @@ public final class Catalog {
     this.ipfsGateway = ipfsGateway;
   }
 
-  /** A loaded index and where it came from. */
-  public record LoadedIndex(Location location, SnapshotIndex index) {}
+  /**
+   * A loaded index, where it came from and how far it is trusted.
+   *
+   * @param location where it was read
+   * @param index the index
+   * @param trust its signature check
+   */
+  public record LoadedIndex(Location location, SnapshotIndex index, IndexTrust.Verdict trust) {}
 
   /** A snapshot chosen in an index, with its metadata and the locations of its objects. */
   public record Selected(
@@ -68,9 +82,37 @@ public final class Catalog {
     return Location.parse(base, ipfsGateway).resolve(chain + "/" + network + "/index.json", null);
   }
 
-  /** Reads and checks an index (version; chain and network if given). */
-  public LoadedIndex loadIndex(Location location, String chain, String network) throws IOException {
-    byte[] bytes = sources.read(location);
+  /**
+   * Reads and checks an index: its signature over the bytes read ({@code trust}), then version,
+   * ids, chain and network if given, then expiry and sequence. An index whose signature is of other
+   * bytes (read while the publisher replaced both) is read again once, after a second.
+   */
+  public LoadedIndex loadIndex(Location location, String chain, String network, IndexTrust trust)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      byte[] bytes = sources.read(location);
+      IndexTrust.Verdict verdict;
+      try {
+        verdict = trust.verifySignature(location, bytes, sources);
+      } catch (IndexTrust.Mismatch e) {
+        if (attempt > 1) {
+          throw e;
+        }
+        try {
+          Thread.sleep(MISMATCH_RETRY_MILLIS);
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted");
+        }
+        continue;
+      }
+      SnapshotIndex index = parse(location, bytes, chain, network);
+      trust.checkFreshness(location, index, verdict);
+      return new LoadedIndex(location, index, verdict);
+    }
+  }
+
+  private SnapshotIndex parse(Location location, byte[] bytes, String chain, String network) {
     SnapshotIndex index;
     try {
       index = SnapshotIndex.read(bytes);
@@ -94,7 +136,7 @@ public final class Catalog {
               + "/"
               + (network == null ? index.network() : network));
     }
-    return new LoadedIndex(location, index);
+    return index;
   }
 
   /**

@@ -11,8 +11,12 @@ import io.chainsnap.cli.ExitCodes;
 import io.chainsnap.cli.catalog.Catalog;
 import io.chainsnap.cli.source.Location;
 import io.chainsnap.cli.source.Sources;
+import io.chainsnap.cli.trust.IndexTrust;
+import io.chainsnap.cli.trust.SequenceState;
+import io.chainsnap.cli.trust.TrustAnchors;
 import io.chainsnap.domain.SnapshotId;
 import io.chainsnap.domain.VerificationStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -57,14 +61,36 @@ abstract class BaseCommand implements Callable<Integer> {
 
   abstract int run() throws Exception;
 
-  /** Reads the index of {@code --index}, warning that it is not signed. */
+  /**
+   * Reads the index of {@code --index} and checks it against the trusted keys (signature, expiry,
+   * rollback); with {@code --allow-unsigned} an unsigned index is read with a warning.
+   */
   Catalog.LoadedIndex loadIndex(IndexOptions options) throws Exception {
     if (options.index == null) {
       throw CliException.usage("--index is required");
     }
     Location location = catalog.indexLocation(options.index, options.chain, options.network);
-    console().notice(Catalog.UNSIGNED_WARNING);
-    return catalog.loadIndex(location, options.chain, options.network);
+    IndexTrust trust =
+        new IndexTrust(
+            TrustAnchors.load(options.trustedKeys, options.trustFile),
+            SequenceState.at(options.stateDir),
+            options.allowUnsigned,
+            Clock.systemUTC());
+    Catalog.LoadedIndex loaded = catalog.loadIndex(location, options.chain, options.network, trust);
+    switch (loaded.trust().status()) {
+      case SIGNED ->
+          console()
+              .note(
+                  "index sequence "
+                      + loaded.index().sequence()
+                      + " signed by trusted key "
+                      + loaded.trust().keyId()
+                      + ", valid until "
+                      + loaded.index().expiresAt());
+      case UNCHECKED -> console().notice(Catalog.UNSIGNED_WARNING);
+      case UNSIGNED -> console().notice(Catalog.NO_SIGNATURE_WARNING);
+    }
+    return loaded;
   }
 
   /** Picks the snapshot of {@code --id}/{@code --latest} and loads its snapshot.json. */

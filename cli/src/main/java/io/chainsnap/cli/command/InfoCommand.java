@@ -56,7 +56,8 @@ public final class InfoCommand extends BaseCommand {
       out.put("archive", r.archive().toString());
       if (entry != null) {
         out.put("index", r.selected().index().location().toString());
-        out.put("signed", false);
+        out.put("signed", r.selected().index().trust().signed());
+        out.put("signedBy", r.selected().index().trust().keyId());
         out.put("entry", entry);
       }
       out.put("snapshot", Console.json().readValue(m.toJson(), JsonNode.class));

@@ -21,13 +21,16 @@ import picocli.CommandLine.Option;
     description = {
       "List the snapshots of an index: id, mode, height, age, download size, verification; '*'"
           + " marks the latest verified snapshot of each mode.",
-      "index.json is not signed yet (signing is not implemented): a warning says so."
+      "index.json is checked against its signature by a trusted key (--trusted-key), its"
+          + " expiry and the last sequence seen (see chainsnap --help)."
     },
     footer = {
       "",
       "Examples:",
-      "  chainsnap list --index https://snapshots.example.org --chain litecoin --network mainnet",
-      "  chainsnap list --index https://snapshots.example.org/litecoin/mainnet/index.json --json"
+      "  chainsnap list --index https://snapshots.example.org --chain litecoin --network mainnet"
+          + " --trusted-key publisher.pub",
+      "  chainsnap list --index https://snapshots.example.org/litecoin/mainnet/index.json"
+          + " --trusted-key ed25519:0123456789abcdef0123456789abcdef --json"
     })
 public final class ListCommand extends BaseCommand {
 
@@ -50,7 +53,10 @@ public final class ListCommand extends BaseCommand {
     if (json) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("index", loaded.location().toString());
-      out.put("signed", false);
+      out.put("signed", loaded.trust().signed());
+      out.put("signedBy", loaded.trust().keyId());
+      out.put("issuedAt", idx.issuedAt());
+      out.put("expiresAt", idx.expiresAt());
       out.put("chain", idx.chain());
       out.put("network", idx.network());
       out.put("sequence", idx.sequence());

@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
           + " empty and holds neither file is refused, --force or not.",
       "--index takes the index.json URL (no --chain/--network needed) or a base URL with --chain"
           + " and --network.",
-      "index.json is not signed yet (signing is not implemented): a warning says so."
+      "index.json must be signed by a key given with --trusted-key (or in the trust file),"
+          + " unexpired and not older than the last one seen; --allow-unsigned reads an unsigned"
+          + " one with a warning."
     },
     footer = {
       "",
