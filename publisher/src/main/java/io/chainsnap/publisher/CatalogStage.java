@@ -26,7 +26,14 @@ public enum CatalogStage implements WireEnum {
    */
   UPLOAD_ANNOUNCED(EventType.SNAPSHOT_UPLOADED),
   /** {@code snapshot-pinned} was emitted for it; likewise. */
-  PIN_ANNOUNCED(EventType.SNAPSHOT_PINNED);
+  PIN_ANNOUNCED(EventType.SNAPSHOT_PINNED),
+  /**
+   * Retention decided to remove it (written first): from then on the index never lists it, and its
+   * objects, pin and mirror references go once the download window has passed.
+   */
+  EXPIRED(EventType.SNAPSHOT_EXPIRED),
+  /** {@code snapshot-expired} was emitted for it (after the broker's ack): its expiry is done. */
+  EXPIRY_ANNOUNCED(EventType.SNAPSHOT_EXPIRED);
 
   private final EventType eventType;
 

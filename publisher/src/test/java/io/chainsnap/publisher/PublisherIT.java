@@ -66,6 +66,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(S3Resource.class)
 @QuarkusTestResource(IpfsResource.class)
+@QuarkusTestResource(SigningKeyResource.class)
 class PublisherIT {
   static final SnapshotTarget TARGET = new SnapshotTarget("litecoin", "regtest", Mode.FULL);
   static final String HASH = "91280346e339bbc6614a0baf04b1a257da8b197b0b55ced010ad075270eac7cb";
@@ -179,6 +180,62 @@ class PublisherIT {
     return SnapshotIndex.read(response.body());
   }
 
+  @jakarta.inject.Inject io.chainsnap.publisher.service.IndexService indexService;
+
+  byte[] fetch(String key) throws Exception {
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(publicUrl(key))).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, r.statusCode(), key + " is public");
+    return r.body();
+  }
+
+  /**
+   * The stored index verifies with the configured key (the exact bytes served, its signature and
+   * keys.json beside it), carries its validity period, and is re-issued with a higher sequence,
+   * still signed, once half of that period has passed.
+   */
+  void signedIndexVerifiesAndIsReissued(SnapshotIndex index) throws Exception {
+    io.chainsnap.archive.signing.SigningKey key = SigningKeyResource.key();
+    byte[] bytes = fetch("litecoin/regtest/index.json");
+    byte[] sig = fetch("litecoin/regtest/index.json.sig");
+    assertEquals(
+        key.keyId(),
+        io.chainsnap.archive.signing.IndexSignature.verify(bytes, sig, List.of(key.publicKey())));
+    SnapshotIndex served = SnapshotIndex.read(bytes);
+    assertEquals(served.issuedAt().plus(Duration.ofDays(7)), served.expiresAt());
+    assertTrue(served.expiresAt().isAfter(Instant.now()));
+    var keys = io.chainsnap.archive.signing.PublishedKeys.read(fetch("litecoin/regtest/keys.json"));
+    assertEquals(1, keys.matching(java.util.Set.of(key.keyId())).size(), "keys.json has the key");
+    // nothing is due now (other tests' indexes are fresh too); four days on (past half of P7D) the
+    // index is re-issued, same content
+    assertEquals(List.of(), indexService.reissueDue(Instant.now()));
+    assertTrue(
+        indexService
+            .reissueDue(Instant.now().plus(Duration.ofDays(4)))
+            .contains("litecoin/regtest/index.json"));
+    byte[] again = fetch("litecoin/regtest/index.json");
+    SnapshotIndex reissued = SnapshotIndex.read(again);
+    assertEquals(served.sequence() + 1, reissued.sequence());
+    assertEquals(served.snapshots(), reissued.snapshots());
+    assertEquals(served.generatedAt(), reissued.generatedAt());
+    assertTrue(reissued.issuedAt().isAfter(served.issuedAt()));
+    assertEquals(
+        key.keyId(),
+        io.chainsnap.archive.signing.IndexSignature.verify(
+            again, fetch("litecoin/regtest/index.json.sig"), List.of(key.publicKey())));
+    // the old signature does not verify the new index
+    assertEquals(
+        io.chainsnap.archive.signing.SignatureCheckException.Reason.MISMATCH,
+        org.junit.jupiter.api.Assertions.assertThrows(
+                io.chainsnap.archive.signing.SignatureCheckException.class,
+                () ->
+                    io.chainsnap.archive.signing.IndexSignature.verify(
+                        again, sig, List.of(key.publicKey())))
+            .reason());
+  }
+
   static String publicUrl(String key) {
     return S3Resource.server().endpoint() + "/chainsnap-test/" + key;
   }
@@ -254,6 +311,7 @@ class PublisherIT {
     assertEquals("ipfs://" + pinned.cid(), entry.sources().get("ipfs"));
     assertEquals(uploaded.archiveUrl(), entry.sources().get("https"));
     assertTrue(index.sequence() >= 3, "every change rewrites the index with a new sequence");
+    signedIndexVerifiesAndIsReissued(index);
     // the latest published height and its age, per chain, network and mode
     Map<String, String> labels = Map.of("chain", "litecoin", "network", "regtest", "mode", "full");
     PrometheusScrape scrape = scrape();

@@ -18,16 +18,19 @@ public class PublisherEvents {
   private final Emitter<String> uploaded;
   private final Emitter<String> pinned;
   private final Emitter<String> published;
+  private final Emitter<String> expired;
   private final String source;
 
   public PublisherEvents(
       @Channel(Topics.SNAPSHOT_UPLOADED) Emitter<String> uploaded,
       @Channel(Topics.SNAPSHOT_PINNED) Emitter<String> pinned,
       @Channel(Topics.SNAPSHOT_PUBLISHED) Emitter<String> published,
+      @Channel(Topics.SNAPSHOT_EXPIRED) Emitter<String> expired,
       PublisherConfig config) {
     this.uploaded = uploaded;
     this.pinned = pinned;
     this.published = published;
+    this.expired = expired;
     this.source = config.eventSource();
   }
 
@@ -41,5 +44,10 @@ public class PublisherEvents {
 
   public void published(EventData event) {
     KafkaEvents.sendAndAwait(published, source, event, REPORT_EVERY);
+  }
+
+  /** Emits {@code snapshot-expired} (retention) and waits for the broker's ack. */
+  public void expired(EventData event) {
+    KafkaEvents.sendAndAwait(expired, source, event, REPORT_EVERY);
   }
 }

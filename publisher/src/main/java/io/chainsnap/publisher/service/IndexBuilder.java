@@ -5,6 +5,7 @@ import io.chainsnap.domain.Mode;
 import io.chainsnap.domain.VerificationStatus;
 import io.chainsnap.events.EventData;
 import io.chainsnap.events.SnapshotCreated;
+import io.chainsnap.events.SnapshotExpired;
 import io.chainsnap.events.SnapshotPinned;
 import io.chainsnap.events.SnapshotRejected;
 import io.chainsnap.events.SnapshotUploaded;
@@ -27,14 +28,18 @@ import java.util.Set;
  * first, {@code latest} the newest verified per mode, the sequence one more than the last).
  */
 public final class IndexBuilder {
-  /** The stages whose records make an entry ({@code published} does not change it). */
+  /**
+   * The stages whose records make an entry ({@code published} does not change it; {@code expired}
+   * removes it for good).
+   */
   public static final Set<CatalogStage> INDEXED_STAGES =
       EnumSet.of(
           CatalogStage.CREATED,
           CatalogStage.UPLOADED,
           CatalogStage.PINNED,
           CatalogStage.VERIFIED,
-          CatalogStage.REJECTED);
+          CatalogStage.REJECTED,
+          CatalogStage.EXPIRED);
 
   /** Newest first: by {@code takenAt}, then by id. */
   public static final Comparator<SnapshotIndex.Entry> NEWEST_FIRST =
@@ -43,10 +48,25 @@ public final class IndexBuilder {
           .reversed();
 
   private final Optional<String> ipfsGatewayUrl;
+  private final SourceLinks links;
 
   /** A builder that adds an {@code ipfs-gateway} source under {@code ipfsGatewayUrl} if set. */
   public IndexBuilder(Optional<String> ipfsGatewayUrl) {
+    this(ipfsGatewayUrl, SourceLinks.PLAIN);
+  }
+
+  /**
+   * A builder that also passes the sources of every entry it writes through {@code links} (signed
+   * CDN URLs), new entries and listed ones alike.
+   */
+  public IndexBuilder(Optional<String> ipfsGatewayUrl, SourceLinks links) {
     this.ipfsGatewayUrl = ipfsGatewayUrl;
+    this.links = links;
+  }
+
+  /** This builder with its sources passed through {@code links}. */
+  public IndexBuilder withLinks(SourceLinks links) {
+    return new IndexBuilder(ipfsGatewayUrl, links);
   }
 
   /**
@@ -58,13 +78,25 @@ public final class IndexBuilder {
    * @param pinned {@code snapshot-pinned}
    * @param verified {@code snapshot-verified}
    * @param rejected {@code snapshot-rejected}
+   * @param expired retention's decision ({@code snapshot-expired}): never listed again
    */
   public record CatalogRecords(
       SnapshotCreated created,
       SnapshotUploaded uploaded,
       SnapshotPinned pinned,
       SnapshotVerified verified,
-      SnapshotRejected rejected) {
+      SnapshotRejected rejected,
+      SnapshotExpired expired) {
+
+    /** The records of a snapshot that retention has not expired. */
+    public CatalogRecords(
+        SnapshotCreated created,
+        SnapshotUploaded uploaded,
+        SnapshotPinned pinned,
+        SnapshotVerified verified,
+        SnapshotRejected rejected) {
+      this(created, uploaded, pinned, verified, rejected, null);
+    }
 
     /** The records of {@code records}, keyed by stage (other stages ignored). */
     public static CatalogRecords of(Map<CatalogStage, ? extends EventData> records) {
@@ -73,15 +105,19 @@ public final class IndexBuilder {
           (SnapshotUploaded) records.get(CatalogStage.UPLOADED),
           (SnapshotPinned) records.get(CatalogStage.PINNED),
           (SnapshotVerified) records.get(CatalogStage.VERIFIED),
-          (SnapshotRejected) records.get(CatalogStage.REJECTED));
+          (SnapshotRejected) records.get(CatalogStage.REJECTED),
+          (SnapshotExpired) records.get(CatalogStage.EXPIRED));
     }
   }
 
-  /** The index entry of a snapshot, or empty while it is not public yet (not uploaded). */
+  /**
+   * The index entry of a snapshot, or empty while it is not public yet (not uploaded) and once
+   * retention expired it.
+   */
   public Optional<SnapshotIndex.Entry> entry(CatalogRecords records) {
     SnapshotCreated created = records.created();
     SnapshotUploaded uploaded = records.uploaded();
-    if (created == null || uploaded == null) {
+    if (created == null || uploaded == null || records.expired() != null) {
       return Optional.empty();
     }
     Map<String, String> sources = new LinkedHashMap<>();
@@ -93,6 +129,8 @@ public final class IndexBuilder {
       sources.put("ipfs", "ipfs://" + cid);
       ipfsGatewayUrl.ifPresent(gateway -> sources.put("ipfs-gateway", gateway + "/ipfs/" + cid));
     }
+    Map<String, String> published =
+        links.links(created.target().chain(), created.target().network(), sources);
     return Optional.of(
         new SnapshotIndex.Entry(
             created.snapshotId(),
@@ -105,7 +143,7 @@ public final class IndexBuilder {
             created.archive().contentSize(),
             created.archive().fileCount(),
             created.archive().sha256(),
-            sources,
+            published,
             verification(records.verified(), records.rejected())));
   }
 
@@ -133,7 +171,14 @@ public final class IndexBuilder {
               + verified.height()
               + " in "
               + verified.bootMillis()
-              + " ms");
+              + " ms",
+          verified.restoreMillis(),
+          verified.bootMillis(),
+          verified.diskBytes(),
+          verified.verifyChainLevel(),
+          verified.verifyChainBlocks(),
+          verified.utxoSetHashType(),
+          verified.utxoSetHash());
     }
     return new SnapshotIndex.Verification(VerificationStatus.PENDING, null, null);
   }
@@ -173,22 +218,26 @@ public final class IndexBuilder {
     List<SnapshotIndex.Entry> entries = new ArrayList<>(current.snapshots().size() + 1);
     for (SnapshotIndex.Entry listed : current.snapshots()) {
       if (!listed.snapshotId().equals(snapshotId)) {
-        entries.add(withGateway(listed));
+        entries.add(withGateway(listed, current.chain(), current.network()));
       }
     }
     entry.ifPresent(entries::add);
     return index(current.chain(), current.network(), current.sequence(), generatedAt, entries);
   }
 
-  /** {@code entry} with its {@code ipfs-gateway} source made from its CID and this gateway. */
-  private SnapshotIndex.Entry withGateway(SnapshotIndex.Entry entry) {
+  /**
+   * {@code entry} with its {@code ipfs-gateway} source made from its CID and this gateway, and its
+   * sources passed through the links (signed afresh).
+   */
+  private SnapshotIndex.Entry withGateway(SnapshotIndex.Entry entry, String chain, String network) {
     String ipfs = entry.sources().get("ipfs");
-    Map<String, String> sources = new LinkedHashMap<>(entry.sources());
-    sources.remove("ipfs-gateway");
+    Map<String, String> gatewayed = new LinkedHashMap<>(entry.sources());
+    gatewayed.remove("ipfs-gateway");
     if (ipfs != null && ipfs.startsWith("ipfs://")) {
       String cid = ipfs.substring("ipfs://".length());
-      ipfsGatewayUrl.ifPresent(gateway -> sources.put("ipfs-gateway", gateway + "/ipfs/" + cid));
+      ipfsGatewayUrl.ifPresent(gateway -> gatewayed.put("ipfs-gateway", gateway + "/ipfs/" + cid));
     }
+    Map<String, String> sources = links.links(chain, network, gatewayed);
     if (sources.equals(entry.sources())) {
       return entry;
     }

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chainsnap.archive.ArchiveException;
 import io.chainsnap.archive.DocumentSchema;
 import io.chainsnap.archive.SnapshotIndex;
+import io.chainsnap.archive.signing.IndexSignature;
+import io.chainsnap.archive.signing.PublishedKeys;
+import io.chainsnap.archive.signing.SignatureCheckException;
+import io.chainsnap.archive.signing.SigningKey;
 import io.chainsnap.domain.SnapshotId;
 import io.chainsnap.domain.VerificationStatus;
 import io.chainsnap.events.EventData;
@@ -13,6 +17,7 @@ import io.chainsnap.events.SnapshotTarget;
 import io.chainsnap.events.SnapshotVerified;
 import io.chainsnap.publisher.CatalogStage;
 import io.chainsnap.publisher.config.PublisherConfig;
+import io.chainsnap.publisher.page.PagePublisher;
 import io.chainsnap.publisher.store.ArchiveStore;
 import io.chainsnap.publisher.store.CatalogKeys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,12 +52,23 @@ public class IndexService {
 
   private final ArchiveStore store;
   private final Catalog catalog;
-  private final IndexBuilder builder;
+  private IndexBuilder builder;
   private final PublisherMetrics metrics;
   private final Set<String> schemasPublished = ConcurrentHashMap.newKeySet();
 
+  /** Told of every index stored ({@link IndexWritten}, a CDI event: CDN invalidation). */
+  private java.util.function.Consumer<IndexWritten> written = w -> {};
+
   /** Index keys whose last update did not complete: rebuilt whole next time. */
   private final Set<String> stale = new HashSet<>();
+
+  /** Issues (signs) every index written; unsigned when built by hand (unit tests). */
+  private IndexSigner signer = IndexSigner.unsigned();
+
+  private final Set<String> keysPublished = ConcurrentHashMap.newKeySet();
+
+  /** Writes the downloads page and feed after each index; null when built by hand (unit tests). */
+  private PagePublisher pages;
 
   @Inject
   public IndexService(
@@ -70,6 +86,30 @@ public class IndexService {
     this.catalog = catalog;
     this.builder = builder;
     this.metrics = metrics;
+  }
+
+  /** Every index this service writes is issued by {@code signer}. */
+  @Inject
+  void signer(IndexSigner signer) {
+    this.signer = signer;
+  }
+
+  /** The sources of every entry pass through {@code links} (CloudFront signed URLs). */
+  @Inject
+  void links(SourceLinks links) {
+    this.builder = builder.withLinks(links);
+  }
+
+  /** Every index stored fires an {@link IndexWritten} (after the objects beside it). */
+  @Inject
+  void written(jakarta.enterprise.event.Event<IndexWritten> written) {
+    this.written = written::fire;
+  }
+
+  /** The downloads page and feed follow every index this service writes. */
+  @Inject
+  void pages(PagePublisher pages) {
+    this.pages = pages;
   }
 
   /**
@@ -120,6 +160,14 @@ public class IndexService {
     update(rejected.target(), rejected.snapshotId());
   }
 
+  /**
+   * Runs {@code work} while no index update runs in this process: retention decides and delists
+   * under it, so that no verification changes {@code latest} in between.
+   */
+  public synchronized <T> T exclusive(java.util.function.Supplier<T> work) {
+    return work.get();
+  }
+
   /** Updates the index after an upload or a pin, so it lists pending snapshots and their CIDs. */
   public synchronized void changed(SnapshotTarget target, String snapshotId) {
     update(target, snapshotId);
@@ -149,8 +197,7 @@ public class IndexService {
       next = rebuild(target.chain(), target.network(), sequence);
     } else {
       Optional<SnapshotIndex.Entry> entry = builder.entry(records(target, snapshotId));
-      next = builder.update(current, snapshotId, entry, Instant.now());
-      write(key, next);
+      next = write(key, builder.update(current, snapshotId, entry, Instant.now()));
     }
     stale.remove(key);
     return next;
@@ -205,9 +252,9 @@ public class IndexService {
     for (Map<CatalogStage, EventData> snapshot : records.values()) {
       builder.entry(IndexBuilder.CatalogRecords.of(snapshot)).ifPresent(entries::add);
     }
-    SnapshotIndex index = builder.index(chain, network, previousSequence, Instant.now(), entries);
     String key = CatalogKeys.index(chain, network);
-    write(key, index);
+    SnapshotIndex index =
+        write(key, builder.index(chain, network, previousSequence, Instant.now(), entries));
     stale.remove(key);
     return index;
   }
@@ -220,13 +267,124 @@ public class IndexService {
     return IndexBuilder.CatalogRecords.of(records);
   }
 
-  private void write(String key, SnapshotIndex index) {
-    store.put(key, index.toJson(), "application/json", "no-cache, max-age=0", Map.of());
+  /**
+   * Issues and stores {@code index}, returning it as written: when signing, {@code index.json.sig}
+   * first, then {@code index.json}. Readers read the index first, then its signature: one that got
+   * the new index also gets its signature (or a newer one), never a stale pair that looks valid;
+   * one that got the old index with the new signature sees a mismatch ({@code indexSha256}) and
+   * reads both again. A crash between the two writes leaves a mismatch that the next write or
+   * re-issue repairs.
+   */
+  private SnapshotIndex write(String key, SnapshotIndex index) {
+    publishKeys(key);
+    IndexSigner.Issued issued = signer.issue(index, Instant.now());
+    if (issued.signature().isPresent()) {
+      store.put(
+          CatalogKeys.indexSignature(key),
+          issued.signature().get(),
+          "application/json",
+          "no-cache, max-age=0",
+          Map.of());
+    }
+    store.put(key, issued.bytes(), "application/json", "no-cache, max-age=0", Map.of());
+    index = issued.index();
     metrics.indexed(index);
     publishSchemas(key);
+    if (pages != null) {
+      pages.published(key, index); // index.html and feed.atom beside it
+    }
     LOG.infof(
-        "index %s sequence %d: %d snapshots, latest %s",
-        key, index.sequence(), index.snapshots().size(), index.latest());
+        "index %s sequence %d: %d snapshots, latest %s%s",
+        key,
+        index.sequence(),
+        index.snapshots().size(),
+        index.latest(),
+        index.expiresAt() == null ? " (unsigned)" : ", signed, expires " + index.expiresAt());
+    // last: observers (CDN invalidation) act on the objects written above
+    written.accept(new IndexWritten(index.chain(), index.network(), key, index.sequence()));
+    return index;
+  }
+
+  /**
+   * Re-issues every index that is due at {@code now} ({@link IndexSigner#due}: unsigned, or past
+   * half of its validity) or whose signature does not verify with every current key (a crash
+   * between the two writes, a rotation): same content, the next sequence, a new validity period.
+   * Returns the keys re-issued. Nothing without signing.
+   */
+  public synchronized List<String> reissueDue(Instant now) {
+    if (!signer.enabled()) {
+      return List.of();
+    }
+    List<String> done = new ArrayList<>();
+    for (String key : store.list("")) {
+      if (!CatalogKeys.isIndex(key)) {
+        continue;
+      }
+      Optional<byte[]> stored = store.get(key);
+      if (stored.isEmpty()) {
+        continue;
+      }
+      SnapshotIndex current;
+      try {
+        current = SnapshotIndex.read(stored.get());
+      } catch (ArchiveException e) {
+        LOG.warnf("%s is unreadable (%s): rebuilding it from the catalog", key, e.getMessage());
+        String[] parts = key.split("/");
+        rebuild(parts[0], parts[1]);
+        done.add(key);
+        continue;
+      }
+      if (!signer.due(current, now) && signatureVerifies(key, stored.get())) {
+        continue;
+      }
+      SnapshotIndex next = write(key, current.issued(current.sequence() + 1, null, null));
+      stale.remove(key);
+      done.add(key);
+      LOG.infof("re-issued %s as sequence %d", key, next.sequence());
+    }
+    return done;
+  }
+
+  /** Whether the stored signature of the index verifies with every current signing key. */
+  private boolean signatureVerifies(String indexKey, byte[] index) {
+    Optional<byte[]> sig = store.get(CatalogKeys.indexSignature(indexKey));
+    if (sig.isEmpty()) {
+      return false;
+    }
+    try {
+      for (SigningKey k : signer.keys()) {
+        IndexSignature.verify(index, sig.get(), List.of(k.publicKey()));
+      }
+      return true;
+    } catch (SignatureCheckException e) {
+      LOG.warnf("%s: %s", CatalogKeys.indexSignature(indexKey), e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * {@code keys.json} beside the index: the public keys that sign it (written once per
+   * chain/network by each process; the keys change only with the configuration).
+   */
+  private void publishKeys(String indexKey) {
+    if (!signer.enabled()) {
+      return;
+    }
+    String dir = indexKey.substring(0, indexKey.lastIndexOf('/') + 1);
+    if (!keysPublished.add(dir)) {
+      return;
+    }
+    try {
+      store.put(
+          dir + PublishedKeys.FILE_NAME,
+          signer.keysJson(),
+          "application/json",
+          "no-cache, max-age=0",
+          Map.of());
+    } catch (RuntimeException e) {
+      keysPublished.remove(dir);
+      throw e;
+    }
   }
 
   /**

@@ -50,6 +50,19 @@ public class PinService {
     catalog.record(pinned.target(), pinned.snapshotId(), CatalogStage.PIN_ANNOUNCED, pinned);
   }
 
+  /**
+   * Removes the recursive pin of {@code cid} if the node has it (retention); returns whether it was
+   * pinned. Idempotent: a second call finds nothing and returns false.
+   */
+  public boolean unpin(String cid) {
+    if (!ipfs.isPinned(cid)) {
+      return false;
+    }
+    ipfs.unpin(cid);
+    LOG.infof("unpinned %s", cid);
+    return true;
+  }
+
   /** Pins {@code created}'s archive unless already pinned, and records the CID. */
   @Retry(
       maxRetries = 4,

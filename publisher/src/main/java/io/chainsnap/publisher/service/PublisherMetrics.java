@@ -2,6 +2,8 @@ package io.chainsnap.publisher.service;
 
 import io.chainsnap.archive.SnapshotIndex;
 import io.chainsnap.domain.Mode;
+import io.chainsnap.publisher.config.PublisherConfig;
+import io.chainsnap.publisher.page.StalePolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,16 +36,32 @@ public class PublisherMetrics {
   private final Counter pinSkipped;
   private final Counter pinBytes;
   private final Map<Latest.Key, Latest> latest = new ConcurrentHashMap<>();
+  private final Optional<StalePolicy> stale;
 
   @Inject
-  public PublisherMetrics(MeterRegistry registry) {
-    this(registry, Clock.systemUTC());
+  public PublisherMetrics(MeterRegistry registry, PublisherConfig config) {
+    this(registry, Clock.systemUTC(), Optional.of(StalePolicy.of(config.page())));
   }
 
-  /** Metrics in {@code registry}, ages measured with {@code clock}. */
+  /** Metrics in {@code registry}, ages measured with the system clock; no stale-after gauge. */
+  public PublisherMetrics(MeterRegistry registry) {
+    this(registry, Clock.systemUTC(), Optional.empty());
+  }
+
+  /** Metrics in {@code registry}, ages measured with {@code clock}; no stale-after gauge. */
   public PublisherMetrics(MeterRegistry registry, Clock clock) {
+    this(registry, clock, Optional.empty());
+  }
+
+  /**
+   * Metrics in {@code registry}, ages measured with {@code clock}, and with {@code stale} the gauge
+   * of each latest snapshot's allowed age ({@code chainsnap_publisher_latest_stale_after_seconds},
+   * which the staleness alerts compare the age with).
+   */
+  public PublisherMetrics(MeterRegistry registry, Clock clock, Optional<StalePolicy> stale) {
     this.registry = registry;
     this.clock = clock;
+    this.stale = stale;
     uploadSkipped =
         Counter.builder("chainsnap.publisher.upload.skipped")
             .description(
@@ -146,6 +164,19 @@ public class PublisherMetrics {
         .tags(tags)
         .strongReference(true)
         .register(registry);
+    stale.ifPresent(
+        policy ->
+            Gauge.builder(
+                    "chainsnap.publisher.latest.stale.after",
+                    policy,
+                    p -> p.staleAfter(key.chain(), key.network()).toMillis() / 1000.0)
+                .description(
+                    "Age past which the latest verified snapshot counts as stale"
+                        + " (publisher.page.stale-after), per chain, network and mode")
+                .baseUnit("seconds")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
     return holder;
   }
 

@@ -23,7 +23,9 @@ public interface ArchiveStore {
   /**
    * Stores a stream of {@code size} bytes under {@code key} in parts; the object appears only when
    * complete. {@code beforeComplete} runs after the last part and before the object becomes
-   * visible: throwing from it abandons the upload.
+   * visible: throwing from it abandons the upload. An implementation may resume an interrupted
+   * upload of the same object (same key, size, content type and metadata): it still reads {@code
+   * content} whole, and skips sending what it verifiably stored before.
    */
   void upload(
       String key,
@@ -43,6 +45,9 @@ public interface ArchiveStore {
 
   /** Reads small content, if present. */
   Optional<byte[]> get(String key);
+
+  /** Deletes the object under {@code key}; nothing if there is none (idempotent). */
+  void delete(String key);
 
   /** Keys under {@code prefix}. */
   List<String> list(String prefix);

@@ -27,6 +27,20 @@ public final class CatalogKeys {
   /** File name of the checksums of both, in the format of {@code sha256sum}. */
   public static final String CHECKSUMS_FILE = "SHA256SUMS";
 
+  /**
+   * Private prefix of the records of multipart uploads in progress (upload id, size, metadata), one
+   * per archive key, never public-read: what a restarted publisher resumes from.
+   */
+  public static final String UPLOADS_PREFIX = "_uploads/";
+
+  /** An archive key: {@code chain/network/mode/snapshotId/snapshot.tar.zst}. */
+  private static final java.util.regex.Pattern ARCHIVE_KEY =
+      java.util.regex.Pattern.compile(
+          "[A-Za-z0-9][^/]*/[^/]+/(archive|full|pruned)/"
+              + SnapshotId.REGEX
+              + "/"
+              + java.util.regex.Pattern.quote(ARCHIVE_FILE));
+
   private CatalogKeys() {}
 
   /** Key of the published archive. */
@@ -49,6 +63,21 @@ public final class CatalogKeys {
     return chain + "/" + network + "/index.json";
   }
 
+  /** Key of {@code index.json.sig} beside the index under {@code indexKey}. */
+  public static String indexSignature(String indexKey) {
+    return indexKey + ".sig";
+  }
+
+  /** Whether {@code key} is the {@code index.json} of a chain/network ({@code c/n/index.json}). */
+  public static boolean isIndex(String key) {
+    String[] parts = key.split("/", -1);
+    return parts.length == 3
+        && parts[2].equals("index.json")
+        && !parts[0].isEmpty()
+        && !parts[1].isEmpty()
+        && !parts[0].startsWith("_");
+  }
+
   /** Prefix of all catalog records of a chain/network. */
   public static String catalog(String chain, String network) {
     return CATALOG_PREFIX + chain + "/" + network + "/";
@@ -61,6 +90,19 @@ public final class CatalogKeys {
         + "/"
         + stage.wireName()
         + RECORD_SUFFIX;
+  }
+
+  /**
+   * Whether {@code key} has the layout of a published archive's key: the keys this publisher alone
+   * writes, hence whose multipart uploads are its own (resumed, or aborted once orphaned).
+   */
+  public static boolean isArchiveKey(String key) {
+    return key != null && ARCHIVE_KEY.matcher(key).matches();
+  }
+
+  /** Key of the private record of the multipart upload in progress for {@code archiveKey}. */
+  public static String uploadRecord(String archiveKey) {
+    return UPLOADS_PREFIX + archiveKey + RECORD_SUFFIX;
   }
 
   /** {@code snapshotId} if valid; a {@link PermanentFailureException} naming it otherwise. */

@@ -6,6 +6,7 @@ import static io.chainsnap.publisher.service.Events.pinned;
 import static io.chainsnap.publisher.service.Events.rejected;
 import static io.chainsnap.publisher.service.Events.uploaded;
 import static io.chainsnap.publisher.service.Events.verified;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +49,36 @@ class IndexBuilderTest {
   }
 
   @Test
+  void anExpiredSnapshotIsNeverListedAgainNorLatest() {
+    SnapshotIndex.Entry latest = entry(Mode.FULL, 2, true, verified(Mode.FULL, 2, 600), null);
+    SnapshotIndex.Entry older = entry(Mode.FULL, 1, true, verified(Mode.FULL, 1, 500), null);
+    io.chainsnap.events.SnapshotExpired expired =
+        new io.chainsnap.events.SnapshotExpired(
+            id(Mode.FULL, 2),
+            Events.target(Mode.FULL),
+            2,
+            Events.T0,
+            VerificationStatus.VERIFIED,
+            "test",
+            "litecoin/regtest/full/" + id(Mode.FULL, 2) + "/",
+            null,
+            NOW);
+    Optional<SnapshotIndex.Entry> gone =
+        builder.entry(
+            new CatalogRecords(
+                created(Mode.FULL, 2),
+                uploaded(Mode.FULL, 2),
+                pinned(Mode.FULL, 2),
+                verified(Mode.FULL, 2, 700), // even a later re-verification
+                null,
+                expired));
+    assertEquals(Optional.empty(), gone);
+    SnapshotIndex after = builder.update(index(latest, older), id(Mode.FULL, 2), gone, NOW);
+    assertEquals(List.of(id(Mode.FULL, 1)), ids(after));
+    assertEquals(Optional.of(id(Mode.FULL, 1)), after.latest(Mode.FULL));
+  }
+
+  @Test
   void aVerificationAfterARejectionOverturnsIt() {
     SnapshotIndex.Entry entry =
         entry(Mode.FULL, 1, false, verified(Mode.FULL, 1, 500), rejected(Mode.FULL, 1, 400));
@@ -67,6 +98,63 @@ class IndexBuilderTest {
     SnapshotIndex index = index(older, newer);
     assertEquals(List.of(id(Mode.FULL, 2), id(Mode.FULL, 1)), ids(index));
     assertEquals(Optional.of(id(Mode.FULL, 1)), index.latest(Mode.FULL));
+  }
+
+  @Test
+  void theVerifiersFiguresAndChainChecksGoIntoTheEntryAndSurviveTheJson() {
+    SnapshotVerified base = verified(Mode.FULL, 1, 300);
+    SnapshotVerified deep =
+        new SnapshotVerified(
+            base.snapshotId(),
+            base.target(),
+            base.height(),
+            base.blockHash(),
+            base.sourceUrl(),
+            1234,
+            567,
+            base.verifiedAt(),
+            987_654L,
+            3,
+            6,
+            "hash_serialized_2",
+            "bea32f5023186cc6340bf3eaa6bd8f4986f44cdbea2814b193d6f077083d68e5");
+    SnapshotIndex.Verification v = entry(Mode.FULL, 1, false, deep, null).verification();
+    assertEquals(
+        new SnapshotIndex.Verification(
+            VerificationStatus.VERIFIED,
+            base.verifiedAt(),
+            v.detail(),
+            1234L,
+            567L,
+            987_654L,
+            3,
+            6,
+            "hash_serialized_2",
+            "bea32f5023186cc6340bf3eaa6bd8f4986f44cdbea2814b193d6f077083d68e5"),
+        v);
+    SnapshotIndex index = index(entry(Mode.FULL, 1, false, deep, null));
+    assertEquals(index, SnapshotIndex.read(index.toJson()));
+    // a verdict without them (older verifiers) writes none of the optional fields
+    String plain = new String(index(entry(Mode.FULL, 1, false, base, null)).toJson(), UTF_8);
+    assertFalse(plain.contains("utxoSetHash"), plain);
+    assertTrue(plain.contains("\"restoreMillis\" : 10"), plain);
+  }
+
+  @Test
+  void aReverifyRejectionAfterPublicationMovesLatestBack() {
+    SnapshotIndex.Entry older = entry(Mode.FULL, 1, false, verified(Mode.FULL, 1, 300), null);
+    SnapshotRejected reverify =
+        new SnapshotRejected(
+            id(Mode.FULL, 2),
+            Events.target(Mode.FULL),
+            "https://cdn.example/x",
+            io.chainsnap.domain.RejectionStage.REVERIFY,
+            "sample re-check: chunk 0 hashes 00, snapshot.json says 11",
+            Events.T0.plusSeconds(9000));
+    SnapshotIndex.Entry newer = entry(Mode.FULL, 2, false, verified(Mode.FULL, 2, 400), reverify);
+    assertEquals(VerificationStatus.REJECTED, newer.verification().status());
+    assertTrue(newer.verification().detail().startsWith("reverify: sample re-check:"));
+    assertEquals(Optional.of(id(Mode.FULL, 1)), index(older, newer).latest(Mode.FULL));
   }
 
   @Test

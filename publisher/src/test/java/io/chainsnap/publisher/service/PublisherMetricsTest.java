@@ -74,6 +74,29 @@ class PublisherMetricsTest {
   }
 
   @Test
+  void theStaleAfterGaugeGivesTheAllowanceOfTheChainAndNetwork() {
+    SimpleMeterRegistry withPolicy = new SimpleMeterRegistry();
+    PublisherMetrics withStale =
+        new PublisherMetrics(
+            withPolicy,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            java.util.Optional.of(
+                new io.chainsnap.publisher.page.StalePolicy(
+                    java.time.Duration.ofHours(36),
+                    Map.of("litecoin/mainnet", java.time.Duration.ofHours(12)))));
+    withStale.indexed(
+        index(Map.of("full", "f-2"), entry("f-2", Mode.FULL, 2, NOW.minusSeconds(60))));
+    Gauge staleAfter =
+        withPolicy
+            .find("chainsnap.publisher.latest.stale.after")
+            .tags("chain", "litecoin", "network", "mainnet", "mode", "full")
+            .gauge();
+    assertEquals(12 * 3600, staleAfter.value());
+    assertNull(
+        registry.find("chainsnap.publisher.latest.stale.after").gauge(), "no policy, no gauge");
+  }
+
+  @Test
   void everyMetricHasADescription() {
     metrics.indexed(index(Map.of("full", "f-2"), entry("f-2", Mode.FULL, 2, NOW)));
     List<Meter> meters = registry.getMeters();

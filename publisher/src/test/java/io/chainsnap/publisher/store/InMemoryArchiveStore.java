@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 public final class InMemoryArchiveStore implements ArchiveStore {
   private final TreeMap<String, byte[]> objects = new TreeMap<>();
   private final Map<String, Map<String, String>> metadata = new java.util.HashMap<>();
+  private final Map<String, String> contentTypes = new java.util.HashMap<>();
   private Predicate<String> failPut = key -> false;
   private int gets;
   private int lists;
@@ -87,12 +88,25 @@ public final class InMemoryArchiveStore implements ArchiveStore {
     }
     objects.put(key, content.clone());
     this.metadata.put(key, Map.copyOf(metadata));
+    contentTypes.put(key, contentType);
+  }
+
+  /** The {@code Content-Type} the last {@code put} of {@code key} gave, if any. */
+  public Optional<String> contentType(String key) {
+    return Optional.ofNullable(contentTypes.get(key));
   }
 
   @Override
   public Optional<byte[]> get(String key) {
     gets++;
     return Optional.ofNullable(objects.get(key)).map(byte[]::clone);
+  }
+
+  @Override
+  public void delete(String key) {
+    objects.remove(key);
+    metadata.remove(key);
+    contentTypes.remove(key);
   }
 
   @Override
