@@ -1,5 +1,6 @@
 package io.chainsnap.chain;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -143,6 +144,19 @@ final class BitcoinCoreFamily implements ChainFamily {
    */
   @Override
   public ChainStatus bootIsolated(IsolatedBoot boot) {
+    return bootIsolated(boot, ChainChecks.NONE).status();
+  }
+
+  /**
+   * As {@link #bootIsolated(IsolatedBoot)}, then, with the node still running: {@code verifychain
+   * <level> <blocks>} (false fails with {@link ChainCheckFailedException}) and {@code
+   * gettxoutsetinfo} with the node's default hash type, whose UTXO set hash ({@code
+   * hash_serialized_2} in Litecoin Core 0.21, {@code hash_serialized_3} in Bitcoin Core 26+, or
+   * {@code muhash}) is returned. Both calls may take long on a big chain: they wait up to the boot
+   * timeout each.
+   */
+  @Override
+  public ChainChecks.Result bootIsolated(IsolatedBoot boot, ChainChecks checks) {
     List<String> args = new ArrayList<>(boot.extraArgs());
     args.addAll(ISOLATION);
     BitcoinCoreDaemon daemon =
@@ -157,8 +171,9 @@ final class BitcoinCoreFamily implements ChainFamily {
                 args));
     try {
       daemon.start(boot.timeout());
-      return new BitcoinCoreChainAdapter(daemon.rpc()).status();
-    } catch (UncheckedIOException e) {
+      ChainStatus status = new BitcoinCoreChainAdapter(daemon.rpc()).status();
+      return deeperChecks(daemon, status, checks, boot.timeout());
+    } catch (UncheckedIOException | ChainCheckFailedException e) {
       throw e; // the binary cannot be run or the data dir written: the caller's trouble
     } catch (RuntimeException e) {
       throw new ChainBootException(
@@ -170,6 +185,75 @@ final class BitcoinCoreFamily implements ChainFamily {
         LOG.warnf("could not stop the verification node: %s", e.getMessage());
       }
     }
+  }
+
+  /**
+   * Runs {@code checks} on the running {@code daemon}; see {@link #bootIsolated(IsolatedBoot,
+   * ChainChecks)}.
+   */
+  private static ChainChecks.Result deeperChecks(
+      BitcoinCoreDaemon daemon, ChainStatus status, ChainChecks checks, Duration timeout) {
+    if (checks.verifyChainLevel() == null && !checks.utxoSetHash()) {
+      return ChainChecks.Result.tipOnly(status);
+    }
+    // both calls take minutes on a big chain: a client that waits as long as the boot may
+    BitcoinCoreRpc rpc =
+        new BitcoinCoreRpc(
+            daemon.rpc().endpoint(),
+            daemon.config().rpcUser(),
+            daemon.config().rpcPassword(),
+            timeout);
+    Integer level = checks.verifyChainLevel();
+    if (level != null) {
+      JsonNode ok = rpc.call("verifychain", level, checks.verifyChainBlocks());
+      if (!ok.asBoolean(false)) {
+        throw new ChainCheckFailedException(
+            "verifychain "
+                + level
+                + " "
+                + checks.verifyChainBlocks()
+                + " answered "
+                + ok
+                + " on the restored data at height "
+                + status.height()
+                + ": the node's own check of its blocks and chain state failed");
+      }
+      LOG.infof(
+          "verifychain level %d over %s passed",
+          level,
+          checks.verifyChainBlocks() == 0 ? "all blocks" : checks.verifyChainBlocks() + " blocks");
+    }
+    String hashType = null;
+    String hash = null;
+    long height = -1;
+    if (checks.utxoSetHash()) {
+      JsonNode info = rpc.call("gettxoutsetinfo");
+      for (String field : UTXO_HASH_FIELDS) {
+        if (info.hasNonNull(field)) {
+          hashType = field;
+          hash = info.get(field).asText();
+          break;
+        }
+      }
+      height = info.path("height").asLong(-1);
+      if (hashType == null) {
+        LOG.warnf("gettxoutsetinfo returned no UTXO set hash (fields %s)", fieldNames(info));
+      } else {
+        LOG.infof("gettxoutsetinfo at height %d: %s %s", height, hashType, hash);
+      }
+    }
+    return new ChainChecks.Result(
+        status, level, level == null ? null : checks.verifyChainBlocks(), hashType, hash, height);
+  }
+
+  /** The UTXO set hash fields of {@code gettxoutsetinfo}, newest algorithm first. */
+  private static final List<String> UTXO_HASH_FIELDS =
+      List.of("hash_serialized_3", "hash_serialized_2", "muhash");
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Override

@@ -90,6 +90,18 @@ public interface ChainFamily {
   ChainStatus bootIsolated(IsolatedBoot boot);
 
   /**
+   * Like {@link #bootIsolated(IsolatedBoot)}, and runs the family's deeper {@code checks} on the
+   * node before it is stopped (Bitcoin Core: {@code verifychain}, {@code gettxoutsetinfo}). A
+   * family without deeper checks (this default) reads the tip only.
+   *
+   * @throws ChainCheckFailedException if a deeper check fails ({@code verifychain} answers false)
+   * @throws ChainBootException as {@link #bootIsolated(IsolatedBoot)}
+   */
+  default ChainChecks.Result bootIsolated(IsolatedBoot boot, ChainChecks checks) {
+    return ChainChecks.Result.tipOnly(bootIsolated(boot));
+  }
+
+  /**
    * What this family lacks for its snapshots to be made safely and verified, one phrase each; empty
    * for a complete family.
    */

@@ -13,8 +13,16 @@ public enum RejectionStage implements WireEnum {
   EXTRACT,
   /** The node did not start on the restored data. */
   BOOT,
-  /** The restored node is not at the announced height and block hash. */
-  TIP;
+  /**
+   * The restored node is not at the announced height and block hash, or its own check of the chain
+   * up to it ({@code verifychain}) fails.
+   */
+  TIP,
+  /**
+   * A periodic re-check of a snapshot verified earlier failed: a published object is gone, changed
+   * size or hash, or no longer restores and boots (the reason says which).
+   */
+  REVERIFY;
 
   @Override
   @JsonValue

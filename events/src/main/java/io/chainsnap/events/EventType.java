@@ -12,7 +12,8 @@ public enum EventType {
   SNAPSHOT_VERIFIED(Topics.SNAPSHOT_VERIFIED, SnapshotVerified.class, 1),
   SNAPSHOT_REJECTED(Topics.SNAPSHOT_REJECTED, SnapshotRejected.class, 1),
   SNAPSHOT_PUBLISHED(Topics.SNAPSHOT_PUBLISHED, SnapshotPublished.class, 1),
-  SNAPSHOT_SKIPPED(Topics.SNAPSHOT_SKIPPED, SnapshotSkipped.class, 1);
+  SNAPSHOT_SKIPPED(Topics.SNAPSHOT_SKIPPED, SnapshotSkipped.class, 1),
+  SNAPSHOT_EXPIRED(Topics.SNAPSHOT_EXPIRED, SnapshotExpired.class, 1);
 
   private final String topic;
   private final Class<? extends EventData> dataClass;

@@ -12,6 +12,7 @@ public final class Topics {
   public static final String SNAPSHOT_REJECTED = "snapshot-rejected";
   public static final String SNAPSHOT_PUBLISHED = "snapshot-published";
   public static final String SNAPSHOT_SKIPPED = "snapshot-skipped";
+  public static final String SNAPSHOT_EXPIRED = "snapshot-expired";
 
   /** Events no consumer could process, with the reason in the {@code dead-letter-reason} header. */
   public static final String DEAD_LETTER = "chainsnap-dead-letter";

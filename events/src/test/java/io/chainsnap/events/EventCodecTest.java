@@ -10,6 +10,7 @@ import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.domain.RejectionStage;
 import io.chainsnap.domain.SkipReason;
 import io.chainsnap.domain.Trigger;
+import io.chainsnap.domain.VerificationStatus;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -70,7 +71,47 @@ class EventCodecTest {
             ID, TARGET, "http://127.0.0.1/x", RejectionStage.CHECKSUM, "chunk 0 differs", NOW),
         new SnapshotPublished(ID, TARGET, "http://127.0.0.1/index.json", 4, ID, NOW),
         new SnapshotSkipped(
-            "ltc-regtest", TARGET, Trigger.SCHEDULE, SkipReason.SYNCING, "node is syncing", NOW));
+            "ltc-regtest", TARGET, Trigger.SCHEDULE, SkipReason.SYNCING, "node is syncing", NOW),
+        expired(
+            VerificationStatus.VERIFIED,
+            "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"));
+  }
+
+  static SnapshotExpired expired(VerificationStatus verification, String cid) {
+    return new SnapshotExpired(
+        ID,
+        TARGET,
+        503,
+        NOW.minusSeconds(86_400 * 40),
+        verification,
+        "verified, outside keep-last 3, keep-daily 7",
+        "litecoin/regtest/full/" + ID + "/",
+        cid,
+        NOW);
+  }
+
+  @Test
+  void snapshotExpiredWithoutCidRoundTripsAndNeverNamesAPendingSnapshot() {
+    SnapshotExpired neverPinned = expired(VerificationStatus.REJECTED, null);
+    String json = EventCodec.encode(neverPinned);
+    assertTrue(!json.contains("\"cid\""), "an unset cid is left out: " + json);
+    assertEquals(neverPinned, EventCodec.decode(EventType.SNAPSHOT_EXPIRED, json));
+    assertEquals("io.chainsnap.snapshot.expired.v1", EventType.SNAPSHOT_EXPIRED.cloudEventType());
+
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EventCodec.encode(expired(VerificationStatus.PENDING, null)),
+        "a pending snapshot is never expired");
+    SnapshotExpired escaping =
+        new SnapshotExpired(
+            ID, TARGET, 503, NOW, VerificationStatus.VERIFIED, "x", "../../", null, NOW);
+    assertThrows(IllegalArgumentException.class, () -> EventCodec.encode(escaping));
+    String noReason = json.replace("\"reason\":\"verified", "\"reasonX\":\"verified");
+    InvalidEventException missing =
+        assertThrows(
+            InvalidEventException.class,
+            () -> EventCodec.decode(EventType.SNAPSHOT_EXPIRED, noReason));
+    assertTrue(missing.getMessage().contains("reason"), missing.getMessage());
   }
 
   @Test

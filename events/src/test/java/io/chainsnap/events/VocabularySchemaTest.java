@@ -9,6 +9,7 @@ import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.domain.RejectionStage;
 import io.chainsnap.domain.SkipReason;
 import io.chainsnap.domain.Trigger;
+import io.chainsnap.domain.VerificationStatus;
 import io.chainsnap.domain.WireEnum;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -58,6 +59,14 @@ class VocabularySchemaTest {
   }
 
   @Test
+  void verificationOfSnapshotExpiredIsEveryVerdictButPending() throws Exception {
+    List<String> verdicts = new ArrayList<>(wireNames(VerificationStatus.class));
+    verdicts.remove(VerificationStatus.PENDING.wireName());
+    assertEquals(
+        verdicts, values(schema(EventType.SNAPSHOT_EXPIRED).at("/properties/verification/enum")));
+  }
+
+  @Test
   void everyConstantRoundTripsThroughItsWireName() {
     List<Class<? extends Enum<?>>> types =
         List.of(
@@ -65,7 +74,8 @@ class VocabularySchemaTest {
             QuiesceStrategy.class,
             Trigger.class,
             SkipReason.class,
-            RejectionStage.class);
+            RejectionStage.class,
+            VerificationStatus.class);
     for (Class<? extends Enum<?>> type : types) {
       for (Enum<?> constant : type.getEnumConstants()) {
         String json = EventCodec.mapper().valueToTree(constant).asText();

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chainsnap.archive.ArchiveManifest;
 import io.chainsnap.archive.ArchiveWriter;
+import io.chainsnap.archive.SnapshotIndex;
 import io.chainsnap.archive.SnapshotMetadata;
 import io.chainsnap.domain.Mode;
 import io.chainsnap.domain.QuiesceStrategy;
 import io.chainsnap.domain.RejectionStage;
+import io.chainsnap.domain.VerificationStatus;
 import io.chainsnap.events.CloudEventAttributes;
 import io.chainsnap.events.EventCodec;
 import io.chainsnap.events.EventType;
@@ -25,8 +27,10 @@ import io.chainsnap.testsupport.LitecoinResource;
 import io.chainsnap.testsupport.MoneroNode;
 import io.chainsnap.testsupport.PrometheusScrape;
 import io.chainsnap.testsupport.StaticFileServer;
+import io.chainsnap.verifier.service.ReverifyService;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -178,10 +182,24 @@ class VerifierIT {
     assertEquals(uploaded.blockHash(), verified.blockHash());
     assertEquals(uploaded.archiveUrl(), verified.sourceUrl());
     assertTrue(verified.restoreMillis() >= 0 && verified.bootMillis() > 0);
+    // the deeper checks of the real litecoind: verifychain (defaults 3, 6) and its UTXO set hash
+    assertEquals(3, verified.verifyChainLevel());
+    assertEquals(6, verified.verifyChainBlocks());
+    assertEquals("hash_serialized_2", verified.utxoSetHashType());
+    assertTrue(verified.utxoSetHash().matches("[0-9a-f]{64}"), verified.utxoSetHash());
+    assertTrue(verified.diskBytes() > 0, "disk used " + verified.diskBytes());
     try (var left = Files.list(Path.of("target/verifier-work"))) {
       assertEquals(0, left.count(), "scratch data dirs are removed");
     }
     PrometheusScrape metrics = PrometheusScrape.of(given().get("/q/metrics").asString());
+    Map<String, String> target = Map.of("chain", "litecoin", "network", "regtest", "mode", "full");
+    assertTrue(
+        metrics.value("chainsnap_verifier_boot_duration_seconds_count", target).orElse(0) >= 1);
+    assertTrue(
+        metrics.value("chainsnap_verifier_restore_duration_seconds_count", target).orElse(0) >= 1);
+    assertEquals(
+        (double) verified.diskBytes(),
+        metrics.value("chainsnap_verifier_restored_disk_bytes", target).orElseThrow());
     assertTrue(
         metrics.value("chainsnap_verifier_verified_total", Map.of("chain", "litecoin")).orElse(0)
             >= 1);
@@ -190,6 +208,94 @@ class VerifierIT {
             .value("chainsnap_verifier_rejected_total", Map.of("chain", "monero", "stage", "boot"))
             .isPresent(),
         "counters of every configured chain and stage exist from the start");
+    assertEquals(List.of(), metrics.withoutHelp("chainsnap_"), "every chainsnap metric has a HELP");
+  }
+
+  @Inject ReverifyService reverify;
+
+  /** The index entry of a published {@code uploaded}, verified at {@code at}. */
+  static SnapshotIndex.Entry verifiedEntry(SnapshotUploaded uploaded, Instant at) {
+    return new SnapshotIndex.Entry(
+        uploaded.snapshotId(),
+        uploaded.target().mode(),
+        uploaded.height(),
+        uploaded.blockHash(),
+        "test",
+        uploaded.uploadedAt(),
+        uploaded.compressedSize(),
+        0,
+        0,
+        uploaded.sha256(),
+        Map.of("https", uploaded.archiveUrl(), "manifest", uploaded.manifestUrl()),
+        new SnapshotIndex.Verification(VerificationStatus.VERIFIED, at, "test"));
+  }
+
+  @Test
+  void reverificationRejectsADeletedObjectOnceAndAFullPassRestoresAGoodOne() throws Exception {
+    SnapshotUploaded good = publish("litecoin-regtest-full-reverify-good", 1, 0, false);
+    SnapshotUploaded gone = publish("litecoin-regtest-full-reverify-gone", 1, 0, false);
+    Files.delete(published.resolve(gone.snapshotId()).resolve("snapshot.tar.zst"));
+    SnapshotIndex index =
+        new SnapshotIndex(
+            1,
+            "litecoin",
+            "regtest",
+            7,
+            Instant.now(),
+            Map.of("full", gone.snapshotId()),
+            List.of(verifiedEntry(gone, Instant.now()), verifiedEntry(good, Instant.now())));
+    Files.write(published.resolve("reverify-index.json"), index.toJson());
+    reverify.learn(cdn.url("reverify-index.json"));
+
+    // the cheap pass: HEAD of the deleted archive answers 404
+    assertEquals(1, reverify.runPass(ReverifyService.Pass.CHEAP));
+    SnapshotRejected rejected =
+        EventCodec.decode(
+            EventType.SNAPSHOT_REJECTED,
+            awaitResult(Topics.SNAPSHOT_REJECTED, gone.snapshotId()).value());
+    assertEquals(RejectionStage.REVERIFY, rejected.stage());
+    assertTrue(rejected.reason().startsWith("cheap re-check: HEAD "), rejected.reason());
+    assertTrue(rejected.reason().endsWith("answered HTTP 404"), rejected.reason());
+    assertEquals(gone.archiveUrl(), rejected.sourceUrl());
+
+    // the full pass restores and boots the good one again; the rejected one is not checked again
+    assertEquals(0, reverify.runPass(ReverifyService.Pass.FULL));
+    assertEquals(
+        1,
+        kafka().readAll(Topics.SNAPSHOT_REJECTED, Duration.ofSeconds(1)).stream()
+            .filter(r -> gone.snapshotId().equals(r.key()))
+            .count(),
+        "rejected once");
+    PrometheusScrape metrics = PrometheusScrape.of(given().get("/q/metrics").asString());
+    Map<String, String> target = Map.of("chain", "litecoin", "network", "regtest", "mode", "full");
+    java.util.function.Function<Map<String, String>, Map<String, String>> with =
+        extra -> {
+          Map<String, String> labels = new java.util.HashMap<>(target);
+          labels.putAll(extra);
+          return labels;
+        };
+    assertEquals(
+        1.0,
+        metrics
+            .value(
+                "chainsnap_verifier_reverify_failures_total",
+                with.apply(Map.of("pass", "cheap", "kind", "rejected")))
+            .orElseThrow());
+    assertTrue(
+        metrics
+                .value(
+                    "chainsnap_verifier_reverify_last_success_timestamp_seconds",
+                    with.apply(Map.of("pass", "full")))
+                .orElseThrow()
+            > 0);
+    assertEquals(
+        0.0,
+        metrics
+            .value(
+                "chainsnap_verifier_reverify_last_success_timestamp_seconds",
+                with.apply(Map.of("pass", "cheap")))
+            .orElse(0),
+        "the cheap pass of the target did not succeed");
     assertEquals(List.of(), metrics.withoutHelp("chainsnap_"), "every chainsnap metric has a HELP");
   }
 

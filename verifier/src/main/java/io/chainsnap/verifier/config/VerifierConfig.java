@@ -48,8 +48,72 @@ public interface VerifierConfig {
     /** Extra arguments; the verifier always isolates the node (no peers, loopback RPC). */
     Optional<List<String>> args();
 
-    /** Longest wait for the restored node to answer. */
+    /** Longest wait for the restored node to answer; also for each deeper check. */
     @WithDefault("PT10M")
     Duration bootTimeout();
+
+    /** Bitcoin Core family: the node's {@code verifychain} after the tip matched. */
+    VerifyChain verifychain();
+
+    /**
+     * Bitcoin Core family: read the UTXO set hash ({@code gettxoutsetinfo}) and record it in the
+     * verdict and the index.
+     */
+    @WithDefault("true")
+    boolean utxoSetHash();
+  }
+
+  /** {@code verifychain <level> <blocks>} on the restored node (Bitcoin Core family only). */
+  interface VerifyChain {
+    /** Whether to run it; a false answer rejects the snapshot at {@code tip}. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** checklevel, 0 to 4 (Bitcoin Core's default 3: blocks, undo data, disconnecting the tip). */
+    @WithDefault("3")
+    int level();
+
+    /** nblocks: how many blocks back from the tip, 0 for all (Bitcoin Core's default 6). */
+    @WithDefault("6")
+    int blocks();
+  }
+
+  /** Periodic re-verification of every verified snapshot of the published indexes. */
+  Reverify reverify();
+
+  /** {@code verifier.reverify.*}. */
+  interface Reverify {
+    /** Whether the re-checks run at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often the scheduler looks whether a pass is due ({@code @Scheduled}). */
+    @WithDefault("1m")
+    String tick();
+
+    /**
+     * Cheap pass: HEAD of every https source (status, size, {@code x-amz-meta-sha256}), the
+     * manifest reachable, the IPFS CID retrievable through the gateway (a 1-byte range).
+     */
+    @WithDefault("PT1H")
+    Duration cheapEvery();
+
+    /** Sampled pass: {@link #sampledChunks} random chunks re-downloaded and hashed. */
+    @WithDefault("PT6H")
+    Duration sampleEvery();
+
+    /** Full pass: restore and boot again, as at the first verification. */
+    @WithDefault("P7D")
+    Duration fullEvery();
+
+    /** Chunks per snapshot the sampled pass re-downloads (all of them if there are fewer). */
+    @WithDefault("4")
+    int sampledChunks();
+
+    /**
+     * {@code index.json} URLs to re-check; the verifier also learns them from {@code
+     * snapshot-published} events ({@code indexUrl}).
+     */
+    Optional<List<String>> indexUrls();
   }
 }

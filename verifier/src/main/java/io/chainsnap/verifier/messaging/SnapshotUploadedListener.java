@@ -5,18 +5,14 @@ import io.chainsnap.events.EventType;
 import io.chainsnap.events.SnapshotUploaded;
 import io.chainsnap.events.Topics;
 import io.chainsnap.events.kafka.KafkaEvents;
-import io.chainsnap.verifier.config.VerifierConfig;
 import io.chainsnap.verifier.service.VerifyService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -30,13 +26,9 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class SnapshotUploadedListener {
   private static final Logger LOG = Logger.getLogger(SnapshotUploadedListener.class);
-  // how often a send that waits for a broker logs that it still waits (an outage is waited out)
-  private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
 
   private final VerifyService verifier;
-  private final Emitter<String> verified;
-  private final Emitter<String> rejected;
-  private final String source;
+  private final VerdictSender sender;
   private final Set<String> done =
       Collections.newSetFromMap(
           Collections.synchronizedMap(
@@ -47,15 +39,9 @@ public class SnapshotUploadedListener {
                 }
               }));
 
-  public SnapshotUploadedListener(
-      VerifyService verifier,
-      @Channel(Topics.SNAPSHOT_VERIFIED) Emitter<String> verified,
-      @Channel(Topics.SNAPSHOT_REJECTED) Emitter<String> rejected,
-      VerifierConfig config) {
+  public SnapshotUploadedListener(VerifyService verifier, VerdictSender sender) {
     this.verifier = verifier;
-    this.verified = verified;
-    this.rejected = rejected;
-    this.source = config.eventSource();
+    this.sender = sender;
   }
 
   @Incoming(Topics.SNAPSHOT_UPLOADED)
@@ -70,9 +56,7 @@ public class SnapshotUploadedListener {
     MDC.put("snapshotId", uploaded.snapshotId());
     try {
       EventData result = verifier.verify(uploaded);
-      Emitter<String> emitter =
-          EventType.of(result.getClass()) == EventType.SNAPSHOT_VERIFIED ? verified : rejected;
-      KafkaEvents.sendAndAwait(emitter, source, result, REPORT_EVERY);
+      sender.send(result);
       done.add(uploaded.snapshotId());
     } finally {
       MDC.remove("snapshotId");

@@ -74,6 +74,14 @@ final class Verdicts {
         .map(sentence -> new Rejection(RejectionStage.CHECKSUM, sentence));
   }
 
+  /**
+   * The restored node answered at the announced tip, but its own check of the chain ({@code
+   * verifychain}) failed: tip (the chain up to the tip is not what the node can use).
+   */
+  static Rejection ofChainCheck(ChainBootException e) {
+    return new Rejection(RejectionStage.TIP, e.getMessage(), e);
+  }
+
   /** The node did not start, exited or did not answer on the restored data: boot. */
   static Rejection ofBoot(ChainBootException e) {
     return new Rejection(RejectionStage.BOOT, e.getMessage(), e);

@@ -10,6 +10,8 @@ import io.chainsnap.archive.restore.RestoreListener;
 import io.chainsnap.archive.restore.RestoreProgress;
 import io.chainsnap.archive.restore.Restorer;
 import io.chainsnap.chain.ChainBootException;
+import io.chainsnap.chain.ChainCheckFailedException;
+import io.chainsnap.chain.ChainChecks;
 import io.chainsnap.chain.ChainFamily;
 import io.chainsnap.chain.ChainStatus;
 import io.chainsnap.chain.IsolatedBoot;
@@ -18,11 +20,14 @@ import io.chainsnap.domain.SnapshotId;
 import io.chainsnap.events.EventData;
 import io.chainsnap.events.PermanentFailureException;
 import io.chainsnap.events.SnapshotRejected;
+import io.chainsnap.events.SnapshotTarget;
 import io.chainsnap.events.SnapshotUploaded;
 import io.chainsnap.events.SnapshotVerified;
 import io.chainsnap.verifier.config.VerifierConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
@@ -40,11 +45,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
@@ -63,6 +71,11 @@ public class VerifyService {
   private static final Logger LOG = Logger.getLogger(VerifyService.class);
   private static final String VERIFIED = "chainsnap.verifier.verified";
   private static final String REJECTED = "chainsnap.verifier.rejected";
+  private static final String RESTORE_DURATION = "chainsnap.verifier.restore.duration";
+  private static final String BOOT_DURATION = "chainsnap.verifier.boot.duration";
+  private static final String RESTORED_DISK = "chainsnap.verifier.restored.disk";
+
+  private final Map<SnapshotTarget, AtomicLong> diskBytes = new ConcurrentHashMap<>();
 
   private final VerifierConfig config;
   private final MeterRegistry metrics;
@@ -76,10 +89,6 @@ public class VerifyService {
   public VerifyService(VerifierConfig config, MeterRegistry metrics) {
     this.config = config;
     this.metrics = metrics;
-    Timer.builder("chainsnap.verifier.restore.duration")
-        .description(
-            "Manifest fetch, restore from the public URL and checks of snapshots that were verified")
-        .register(metrics);
     for (String chain : config.chains().keySet()) {
       verified(chain);
       for (RejectionStage stage : RejectionStage.values()) {
@@ -117,6 +126,20 @@ public class VerifyService {
       abortOn = PermanentFailureException.class)
   @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.MINUTES)
   public EventData verify(SnapshotUploaded uploaded) {
+    return run(uploaded, false);
+  }
+
+  /**
+   * The full pass of a re-verification: restores and boots {@code claimed} (made from its index
+   * entry) as {@link #verify} does, without retries (the next pass is the retry) and without
+   * counting it in the verdict metrics. Returns the verified or rejected event (rejected at the
+   * stage the restore or boot failed; the caller turns it into a {@code reverify} rejection).
+   */
+  public EventData reverify(SnapshotUploaded claimed) {
+    return run(claimed, true);
+  }
+
+  private EventData run(SnapshotUploaded uploaded, boolean reverify) {
     if (!SnapshotId.isValid(uploaded.snapshotId())) {
       // the schema refuses such ids already; the id names a scratch directory, so check again
       throw new PermanentFailureException(
@@ -132,7 +155,7 @@ public class VerifyService {
       restore(uploaded, family.chainDir(dataDir, network));
       long restoreMillis = (System.nanoTime() - started) / 1_000_000;
       long bootStarted = System.nanoTime();
-      ChainStatus status =
+      ChainChecks.Result checked =
           boot(
               family,
               new IsolatedBoot(
@@ -141,17 +164,43 @@ public class VerifyService {
                   network,
                   node.args().orElse(List.of()),
                   node.bootTimeout(),
-                  scratch.resolve("logs")));
+                  scratch.resolve("logs")),
+              checks(node),
+              uploaded);
+      ChainStatus status = checked.status();
       long bootMillis = (System.nanoTime() - bootStarted) / 1_000_000;
-      Optional<Rejection> tip = Verdicts.ofTip(status, uploaded);
-      if (tip.isPresent()) {
-        throw tip.get();
+      long diskBytes = directorySize(dataDir);
+      if (!reverify) {
+        verified(uploaded.target().chain()).increment();
+        Tags tags = targetTags(uploaded.target());
+        Timer.builder(RESTORE_DURATION)
+            .description(
+                "Manifest fetch, restore from the public URL and checks of verified snapshots")
+            .tags(tags)
+            .register(metrics)
+            .record(Duration.ofMillis(restoreMillis));
+        Timer.builder(BOOT_DURATION)
+            .description("Boot of the node on a restored snapshot until it answered at its tip")
+            .tags(tags)
+            .register(metrics)
+            .record(Duration.ofMillis(bootMillis));
+        diskGauge(uploaded.target()).set(diskBytes);
       }
-      verified(uploaded.target().chain()).increment();
-      metrics.timer("chainsnap.verifier.restore.duration").record(Duration.ofMillis(restoreMillis));
       LOG.infof(
-          "verified %s: restored in %d ms, node at height %d with the announced hash after %d ms",
-          uploaded.snapshotId(), restoreMillis, status.height(), bootMillis);
+          "%s %s: restored in %d ms, node at height %d with the announced hash after %d ms,"
+              + " %d bytes on disk%s%s",
+          reverify ? "re-verified" : "verified",
+          uploaded.snapshotId(),
+          restoreMillis,
+          status.height(),
+          bootMillis,
+          diskBytes,
+          checked.verifyChainLevel() == null
+              ? ""
+              : ", verifychain " + checked.verifyChainLevel() + " " + checked.verifyChainBlocks(),
+          checked.utxoSetHash() == null
+              ? ""
+              : ", " + checked.utxoSetHashType() + " " + checked.utxoSetHash());
       return new SnapshotVerified(
           uploaded.snapshotId(),
           uploaded.target(),
@@ -160,9 +209,16 @@ public class VerifyService {
           uploaded.archiveUrl(),
           restoreMillis,
           bootMillis,
-          Instant.now());
+          Instant.now(),
+          diskBytes,
+          checked.verifyChainLevel(),
+          checked.verifyChainBlocks(),
+          checked.utxoSetHashType(),
+          checked.utxoSetHash());
     } catch (Rejection e) {
-      rejected(uploaded.target().chain(), e.stage()).increment();
+      if (!reverify) {
+        rejected(uploaded.target().chain(), e.stage()).increment();
+      }
       LOG.warnf("REJECTED %s at %s: %s", uploaded.snapshotId(), e.stage(), e.getMessage());
       return new SnapshotRejected(
           uploaded.snapshotId(),
@@ -197,13 +253,54 @@ public class VerifyService {
     return node;
   }
 
-  /** Boots the family's node on the restored data; a node that will not start rejects at boot. */
-  private static ChainStatus boot(ChainFamily family, IsolatedBoot boot) {
+  /**
+   * Boots the family's node on the restored data and runs the deeper checks; a node that will not
+   * start, or whose {@code verifychain} fails, rejects (at boot, at tip); so does a node at another
+   * tip.
+   */
+  private static ChainChecks.Result boot(
+      ChainFamily family, IsolatedBoot boot, ChainChecks checks, SnapshotUploaded uploaded) {
     try {
-      return family.bootIsolated(boot);
+      ChainChecks.Result result = family.bootIsolated(boot, checks);
+      Optional<Rejection> tip = Verdicts.ofTip(result.status(), uploaded);
+      if (tip.isPresent()) {
+        throw tip.get();
+      }
+      return result;
+    } catch (ChainCheckFailedException e) {
+      throw Verdicts.ofChainCheck(e);
     } catch (ChainBootException e) {
       throw Verdicts.ofBoot(e);
     }
+  }
+
+  /** The deeper checks configured for {@code node}. */
+  private static ChainChecks checks(VerifierConfig.Node node) {
+    return new ChainChecks(
+        node.verifychain().enabled() ? node.verifychain().level() : null,
+        node.verifychain().blocks(),
+        node.utxoSetHash());
+  }
+
+  static Tags targetTags(SnapshotTarget target) {
+    return Tags.of(
+        "chain", target.chain(), "network", target.network(), "mode", target.mode().wireName());
+  }
+
+  private AtomicLong diskGauge(SnapshotTarget target) {
+    return diskBytes.computeIfAbsent(
+        target,
+        t -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder(RESTORED_DISK, value, AtomicLong::get)
+              .description(
+                  "Bytes of the restored data dir of the last verified snapshot, after the node ran"
+                      + " on it")
+              .baseUnit("bytes")
+              .tags(targetTags(t))
+              .register(metrics);
+          return value;
+        });
   }
 
   /**
@@ -316,6 +413,25 @@ public class VerifyService {
         LOG.warnf("restoring %s: %s", snapshotId, message);
       }
     };
+  }
+
+  /** Bytes of the regular files under {@code dir} (the node's files it wrote included). */
+  static long directorySize(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .mapToLong(
+              f -> {
+                try {
+                  return Files.size(f);
+                } catch (IOException e) {
+                  return 0; // gone meanwhile (a lock, a log the node rotated)
+                }
+              })
+          .sum();
+    } catch (IOException | UncheckedIOException e) {
+      throw new UncheckedIOException("cannot measure " + dir, new IOException(e));
+    }
   }
 
   private static void deleteRecursively(Path dir) {
