@@ -2,12 +2,14 @@
 # chainsnap benchmarks: create and restore against the standard tools, peak RSS scaling, node
 # downtime. See bench/README.md. Exits non-zero only on a broken run, never on a slow one.
 #
-#   bench/run.sh [archive|params|downtime|all] [options]
+#   bench/run.sh [archive|params|downtime|upload|all] [options]
 #     archive (default)  create + restore at --size, baseline and candidate alternated --reps times
 #     params             zstd -3 vs zstd -3 with chainsnap's default parameters, one thread: CPU and
 #                        size on the corpus, a litecoind chain of signed transactions, and the JDK
 #     downtime           node downtime per snapshot, quiesce=stop vs pause-checkpoint (Java main)
-#     all                archive, params, then --rss-scaling, then downtime
+#     upload             publisher upload of a --size archive (default 2G) to s3proxy vs /usr/bin/aws
+#                        s3 cp of the same file, alternated --reps times; throughput, ratio, peak RSS
+#     all                archive, params, then --rss-scaling, then downtime, then upload
 #   options:
 #     --size SIZE        corpus size (default 2G; K/M/G suffixes are binary)
 #     --reps N           timed repetitions per variant (default 3)
@@ -55,7 +57,7 @@ REPS_SET=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    archive|params|downtime|all) MODE="$1" ;;
+    archive|params|downtime|upload|all) MODE="$1" ;;
     --size) SIZE="$2"; SIZE_SET=1; shift ;;
     --reps) REPS="$2"; REPS_SET=1; shift ;;
     --quick) QUICK=1 ;;
@@ -104,6 +106,7 @@ ensure_built() {
     for entry in $(tr ':' ' ' <"$BENCH_DIR/target/bench.classpath"); do [ -e "$entry" ] || stale=1; done
   fi
   [ -f "$ROOT/cli/target/chainsnap.jar" ] || stale=1
+  [ -f "$ROOT/publisher/target/quarkus-app/quarkus-run.jar" ] || stale=1
   if [ "$stale" = 1 ] || [ ! -f "$BENCH_DIR/target/bench.classpath" ] || [ ! -d "$BENCH_DIR/target/classes/io/chainsnap/bench" ]; then
     log "building the bench module and the chainsnap command (the caller is expected to hold /tmp/chainsnap-mvn.lock)"
     (cd "$ROOT" && ./mvnw -B -q -o -pl bench,cli -am install -DskipTests) \
@@ -411,6 +414,25 @@ bench_downtime() {
   grep -q '^RESULT' "$WORK/downtime.txt" || die "downtime bench printed no result"
 }
 
+# --- upload -------------------------------------------------------------------------------------
+# The publisher's artifact uploads a staged archive because a snapshot-created event says so (the
+# production path, measured from the event to snapshot-uploaded); Debian's awscli v2 copies the
+# same file to the same s3proxy. Not the pyenv `aws` shim on PATH: /usr/bin/aws.
+bench_upload() {
+  log ""
+  log "== upload to s3proxy: publisher (snapshot-created to snapshot-uploaded) vs /usr/bin/aws s3 cp, $SIZE archive ($REPS reps after a warm-up) =="
+  local jar="$ROOT/publisher/target/quarkus-app/quarkus-run.jar"
+  [ -f "$jar" ] || die "$jar is missing: build it (./mvnw -pl bench -am install -DskipTests)"
+  [ -x /usr/bin/aws ] || die "/usr/bin/aws is missing (Debian package awscli)"
+  local extra=()
+  [ "$KEEP" = 1 ] && extra+=(--keep)
+  java -Dchainsnap.project.dir="$ROOT" -cp "$CP" io.chainsnap.bench.UploadBench \
+    --work "$WORK/upload" --cache "$STATE" --size "$SIZE" --reps "$REPS" --seed "$SEED" --results "$RESULTS" \
+    ${extra[@]+"${extra[@]}"} 2>&1 | tee "$WORK/upload.txt" \
+    || die "upload bench failed (log files under $WORK/upload with --keep)"
+  grep -q 'throughput ratio' "$WORK/upload.txt" || die "upload bench printed no result"
+}
+
 # --- zstd parameters ----------------------------------------------------------------------------
 # What chainsnap's default parameters (ZstdSettings.DEFAULT) do against plain level 3, with the
 # public zstd CLI (which takes the same --zstd= parameters), one thread, on three tar files: the
@@ -514,6 +536,8 @@ case "$MODE" in
     summarize --params ;;
   downtime)
     bench_downtime ;;
+  upload)
+    bench_upload ;;
   all)
     ensure_corpus "$SIZE"
     bench_create
@@ -524,7 +548,8 @@ case "$MODE" in
     summarize --params
     bench_rss_scaling
     summarize --scaling "$SCALING_SIZES"
-    bench_downtime ;;
+    bench_downtime
+    bench_upload ;;
 esac
 fi
 log ""

@@ -37,7 +37,7 @@ if [ -f "$STATE/pipeline.pid" ]; then
 fi
 # what the supervisor did not stop (it was killed, or hung): services first, then the components
 if [ -d "$STATE/pids" ]; then
-  for name in snapshotter publisher verifier litecoind ipfs s3proxy kafka; do
+  for name in prometheus snapshotter publisher verifier litecoind ipfs s3proxy kafka; do
     f="$STATE/pids/$name.pid"
     [ -f "$f" ] || continue
     if alive "$f"; then

@@ -68,11 +68,30 @@ curl -fsS "$INDEX_URL" | jq --arg id "$latest" '{latest: .latest, snapshot: (.sn
 echo
 echo "The stack keeps running: snapshotter $SNAPSHOTTER_URL, publisher $PUBLISHER_URL, verifier $VERIFIER_URL"
 echo "Downloads page:   $PAGE_URL (HTML, beside feed.atom)"
+age=""
+for _ in $(seq 1 30); do # Prometheus scrapes every 2 s
+  age=$(curl -fsS "$PROMETHEUS_URL/api/v1/query" --data-urlencode 'query=chainsnap_publisher_latest_age_seconds' 2>/dev/null \
+    | jq -r '.data.result[0].value[1] // empty' || true)
+  [ -n "$age" ] && break
+  sleep 1
+done
+echo "Prometheus:       $PROMETHEUS_URL (alerts: $PROMETHEUS_URL/alerts)"
+echo "Freshness:        the newest verified snapshot is ${age:-(not scraped yet)} s old (chainsnap_publisher_latest_age_seconds)"
 echo "Settings:         $STATE/pipeline.env (URLs, S3 endpoint, bucket and keys; mode 0600)"
 echo "Bearer token:     in $SNAPSHOT_TOKEN_FILE (mode 0600)"
 echo "Another snapshot: curl -X POST -H \"Authorization: Bearer \$(cat $SNAPSHOT_TOKEN_FILE)\" $SNAPSHOTTER_URL/targets/$TARGET/snapshots"
-echo "Restore it:       bin/chainsnap restore --index $INDEX_URL --chain litecoin --network regtest --latest --dest /tmp/restored"
-echo "List snapshots:   bin/chainsnap list --index $INDEX_URL"
+echo "Restore it:       bin/chainsnap restore --index $INDEX_URL --trusted-key $TRUSTED_KEY_FILE --state-dir $STATE/cli-state --latest --dest /tmp/restored"
+echo "List snapshots:   bin/chainsnap list --index $INDEX_URL --trusted-key $TRUSTED_KEY_FILE --state-dir $STATE/cli-state"
+echo "Signing key:      the publisher signs index.json with $STATE/signing/index-signing.key; clients pin $TRUSTED_KEY_FILE"
 echo "Restart one:      scripts/local-service.sh restart publisher   (or snapshotter, verifier; stop, start, status)"
 echo "Logs:             $STATE/logs (pipeline.log is the supervisor's)"
 echo "Stop everything:  scripts/local-down.sh"
+
+# the index must verify with the publisher's key (index.json.sig beside it), as clients check it;
+# the CLI's sequence state stays with this stack (a fresh stack starts its sequence again)
+echo
+log "checking index.json against its signature with the CLI (--trusted-key $TRUSTED_KEY_FILE)"
+if ! bin/chainsnap list --index "$INDEX_URL" --trusted-key "$TRUSTED_KEY_FILE" --state-dir "$STATE/cli-state"; then
+  log "the CLI refused the index (see its message above; exit 8 bad signature, 9 expired, 11 rollback)"
+  exit 1
+fi

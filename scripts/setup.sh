@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what chainsnap needs, idempotently; safe to run again.
 #   scripts/setup.sh          what the local run (scripts/local-up.sh) needs: Debian packages
-#                             litecoind, zstd, curl, jq, Java 17, Node.js/npm; js-ipfs in tools/ipfs
+#                             litecoind, zstd, curl, jq, prometheus, Java 17, Node.js/npm; js-ipfs in
+#                             tools/ipfs
 #   scripts/setup.sh --tests  also what only the tests need (scripts/test.sh): monero (monerod),
 #                             wget, systemd and util-linux (unshare) for the systemd controller test;
 #                             chromium (the downloads page test), awscli and rclone (the mirror
-#                             clients), prometheus (promtool) and prometheus-alertmanager;
-#                             ganache in tools/ganache
+#                             clients), prometheus-alertmanager;
+#                             ganache in tools/ganache; kubectl, schema validators in k8s/schemas
 # The output of apt-get and npm goes to .stack/setup.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ tests=false
 for arg in "$@"; do
   case "$arg" in
     --tests) tests=true ;;
-    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,6 +45,7 @@ declare -A need=(
   [zstd]=/usr/bin/zstd
   [curl]=/usr/bin/curl
   [jq]=/usr/bin/jq
+  [prometheus]=/usr/bin/prometheus
 )
 if $tests; then
   need+=(
@@ -54,8 +56,12 @@ if $tests; then
     [chromium]=/usr/bin/chromium
     [awscli]=/usr/bin/aws
     [rclone]=/usr/bin/rclone
-    [prometheus]=/usr/bin/promtool
     [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager
+    # kubectl (KubernetesManifestsTest renders k8s/ with `kubectl kustomize`): the machine image
+    # ships Google Cloud SDK's package `kubectl` (1.32, kustomize v5), which is not in Debian's
+    # archive; Debian's package is kubernetes-client (1.20, kustomize v2: too old for the
+    # `components` of k8s/, the test then fails on rendering)
+    [kubernetes-client]=/usr/bin/kubectl
   )
 fi
 missing=()
@@ -96,6 +102,17 @@ if $tests; then
     npm_install tools/ganache
   else
     log "ganache present"
+  fi
+fi
+
+# --- Kubernetes schema validators (KubernetesManifestsTest: k8s/schemas/validate.mjs) --------
+# npm kubernetes-models 5.1.0 and @kubernetes-models/prometheus-operator 6.0.0
+if $tests; then
+  if [ ! -d k8s/schemas/node_modules/kubernetes-models ]; then
+    log "installing the Kubernetes schema validators into k8s/schemas (output in $LOG)"
+    npm_install k8s/schemas
+  else
+    log "Kubernetes schema validators present"
   fi
 fi
 

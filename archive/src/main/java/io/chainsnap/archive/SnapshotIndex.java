@@ -1,5 +1,7 @@
 package io.chainsnap.archive;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,10 +24,26 @@ import java.util.Map;
  * @param chain e.g. {@code litecoin}
  * @param network e.g. {@code mainnet}
  * @param sequence increases by one with every rewrite
- * @param generatedAt when this version was written
+ * @param generatedAt when the content (the snapshots and latest) was last written
  * @param latest per mode (its wire name), the id of the newest verified snapshot
  * @param snapshots newest first
+ * @param issuedAt when this version was issued (signed); a re-issue of unchanged content has a new
+ *     {@code issuedAt}, {@code expiresAt} and {@code sequence} but keeps {@code generatedAt}.
+ *     Optional (absent in indexes written before signing)
+ * @param expiresAt after this instant a reader refuses the index as stale; present in every signed
+ *     index, optional otherwise
  */
+@JsonPropertyOrder({
+  "formatVersion",
+  "chain",
+  "network",
+  "sequence",
+  "generatedAt",
+  "issuedAt",
+  "expiresAt",
+  "latest",
+  "snapshots"
+})
 public record SnapshotIndex(
     int formatVersion,
     String chain,
@@ -33,7 +51,37 @@ public record SnapshotIndex(
     long sequence,
     Instant generatedAt,
     Map<String, String> latest,
-    List<Entry> snapshots) {
+    List<Entry> snapshots,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant issuedAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant expiresAt) {
+
+  /** An index without validity period ({@code issuedAt}, {@code expiresAt} absent). */
+  public SnapshotIndex(
+      int formatVersion,
+      String chain,
+      String network,
+      long sequence,
+      Instant generatedAt,
+      Map<String, String> latest,
+      List<Entry> snapshots) {
+    this(formatVersion, chain, network, sequence, generatedAt, latest, snapshots, null, null);
+  }
+
+  /**
+   * This index as issued at {@code issuedAt} with {@code sequence}, valid until {@code expiresAt}.
+   */
+  public SnapshotIndex issued(long sequence, Instant issuedAt, Instant expiresAt) {
+    return new SnapshotIndex(
+        formatVersion,
+        chain,
+        network,
+        sequence,
+        generatedAt,
+        latest,
+        snapshots,
+        issuedAt,
+        expiresAt);
+  }
 
   /** The version of {@code index.json} this code writes and reads. */
   public static final int FORMAT_VERSION = 1;
@@ -82,8 +130,36 @@ public record SnapshotIndex(
    * @param status what the verifier found
    * @param at when it decided
    * @param detail the reason of a rejection, or the restore timing of a verification
+   * @param restoreMillis of a verification: download, check and extraction time; optional
+   * @param bootMillis of a verification: time until the restored node answered; optional
+   * @param diskBytes of a verification: bytes of the restored data dir after the node ran on it
+   *     (the disk a restore needs); optional
+   * @param verifyChainLevel of a verification: checklevel of the node's {@code verifychain} that
+   *     passed (Bitcoin Core family); optional
+   * @param verifyChainBlocks nblocks of that {@code verifychain} (0: all); optional
+   * @param utxoSetHashType which UTXO set hash the node's {@code gettxoutsetinfo} returned ({@code
+   *     hash_serialized_2}, {@code hash_serialized_3}, {@code muhash}); optional
+   * @param utxoSetHash that hash of the UTXO set at the tip, hex; optional
    */
-  public record Verification(VerificationStatus status, Instant at, String detail) {}
+  public record Verification(
+      VerificationStatus status,
+      Instant at,
+      String detail,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long restoreMillis,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long bootMillis,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long diskBytes,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer verifyChainLevel,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer verifyChainBlocks,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String utxoSetHashType,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String utxoSetHash) {
+
+    /**
+     * A verdict without the verifier's measurements (pending, rejected, or written before them).
+     */
+    public Verification(VerificationStatus status, Instant at, String detail) {
+      this(status, at, detail, null, null, null, null, null, null, null);
+    }
+  }
 
   /** The id of the newest verified snapshot of {@code mode}, if there is one. */
   public java.util.Optional<String> latest(Mode mode) {

@@ -104,6 +104,16 @@ class DocumentSchemaTest {
         new SnapshotIndex(
             SnapshotIndex.FORMAT_VERSION, "litecoin", "mainnet", 1, TAKEN, Map.of(), List.of());
     assertValid(DocumentSchema.INDEX, empty.toJson());
+    // a signed index carries its validity period; the round trip keeps it
+    SnapshotIndex issued = index().issued(8, TAKEN, TAKEN.plusSeconds(604800));
+    assertValid(DocumentSchema.INDEX, issued.toJson());
+    SnapshotIndex read = SnapshotIndex.read(issued.toJson());
+    assertEquals(TAKEN.plusSeconds(604800), read.expiresAt());
+    assertEquals(TAKEN, read.issuedAt());
+    assertEquals(8, read.sequence());
+    assertFalse(
+        new String(empty.toJson(), java.nio.charset.StandardCharsets.UTF_8).contains("expiresAt"),
+        "no validity period: the fields are absent, not null");
   }
 
   // ---- the schemas say what the domain says

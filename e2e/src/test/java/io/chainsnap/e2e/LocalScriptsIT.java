@@ -1,11 +1,13 @@
 package io.chainsnap.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.chainsnap.testsupport.Components;
+import io.chainsnap.testsupport.PrometheusServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,10 +15,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -136,10 +141,42 @@ class LocalScriptsIT {
 
     Map<String, Long> pids = recordedPids();
     for (String name :
-        List.of("kafka", "s3proxy", "ipfs", "litecoind", "snapshotter", "publisher", "verifier")) {
+        List.of(
+            "kafka",
+            "s3proxy",
+            "ipfs",
+            "litecoind",
+            "snapshotter",
+            "publisher",
+            "verifier",
+            "prometheus")) {
       assertTrue(pids.containsKey(name), name + " recorded: " + pids);
       assertTrue(alive(pids.get(name)), name + " runs");
     }
+    // the real Prometheus of the stack scrapes the services: the freshness metric is there, and
+    // every metric the alert rules and the dashboard read exists
+    PrometheusServer prometheus = PrometheusServer.attach(env().get("PROMETHEUS_URL"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !prometheus.query("chainsnap_publisher_latest_age_seconds").isEmpty());
+    Map<String, String> freshness =
+        prometheus.query("chainsnap_publisher_latest_age_seconds").get(0);
+    assertEquals("litecoin", freshness.get("chain"));
+    assertTrue(Double.parseDouble(freshness.get("value")) < 600, freshness.toString());
+    assertTrue(up.output().contains("Freshness:"), up.output());
+    // (the mirror's byte counter appears when its first run, after the verdict, has uploaded)
+    Set<String> unknown = new TreeSet<>();
+    for (int i = 0; i < 60; i++) {
+      unknown.clear();
+      unknown.addAll(PrometheusRulesTest.metricsRead());
+      unknown.removeAll(prometheus.metricNames());
+      if (unknown.isEmpty()) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    assertEquals(Set.of(), unknown, "metrics read by deploy/ rules and dashboard, not scraped");
+
     Run status = script("local-service.sh", "status");
     assertEquals(0, status.exit(), status.output());
     assertTrue(status.output().contains("publisher running, pid " + pids.get("publisher")));
@@ -173,6 +210,24 @@ class LocalScriptsIT {
     assertTrue(
         Files.readString(state.resolve("logs/pipeline.log"))
             .contains("control: restart publisher"));
+
+    // a stopped service fires ChainsnapServiceDown in the stack's Prometheus (for: 1m)
+    Run stop = script("local-service.sh", "stop", "verifier");
+    assertEquals(0, stop.exit(), stop.output());
+    PrometheusServer prometheus = PrometheusServer.attach(env().get("PROMETHEUS_URL"));
+    await()
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                prometheus.alerts().stream()
+                    .anyMatch(
+                        a ->
+                            a.get("alertname").equals("ChainsnapServiceDown")
+                                && a.get("job").equals("chainsnap-verifier")
+                                && a.get("state").equals("firing")));
+    Run start = script("local-service.sh", "start", "verifier");
+    assertEquals(0, start.exit(), start.output());
   }
 
   @Test

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The whole pipeline, every part real: litecoind regtest is snapshotted on request, the archive is
  * uploaded to s3proxy and pinned on js-ipfs, the verifier restores it from its public URL and boots
  * litecoind on it, and only then does the index name it {@code latest}. Then bit rot in the bucket:
- * a snapshot whose object had one byte flipped is rejected and never becomes latest.
+ * a snapshot whose object had one byte flipped is rejected and never becomes latest; a verified
+ * snapshot whose object rots after publication is caught by re-verification and latest moves back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineIT {
@@ -198,5 +199,115 @@ class PipelineIT {
     assertEquals(
         firstSnapshot, index.latest().get("full"), "latest stays on the verified snapshot");
     assertNotEquals(id[0], index.latest().get("full"));
+  }
+
+  /**
+   * Re-verification (scheduled every few seconds in this stack: every chunk re-hashed): a newer
+   * verified snapshot becomes latest, carries the node's deeper checks and the restore figures,
+   * passes its re-checks; then one byte of its published archive rots in s3proxy's storage, the
+   * next re-check rejects it at {@code reverify}, once, and {@code latest} moves back.
+   */
+  @Test
+  @Order(3)
+  void aPublishedObjectThatRotsIsCaughtByReverificationAndLatestMovesBack() throws Exception {
+    pipeline.litecoin().mine(2);
+    requestSnapshot();
+    SnapshotPublished published =
+        EventCodec.decode(
+            EventType.SNAPSHOT_PUBLISHED,
+            kafka()
+                .await(
+                    Topics.SNAPSHOT_PUBLISHED,
+                    r -> r.key() != null && !r.key().equals(firstSnapshot),
+                    WAIT)
+                .get(0)
+                .value());
+    String second = published.snapshotId();
+    SnapshotIndex index = index().orElseThrow();
+    assertEquals(second, index.latest().get("full"));
+
+    // the verdict in the index: restore figures and the node's own checks (litecoind 0.21)
+    SnapshotIndex.Verification verification = entry(index, second).verification();
+    assertEquals(VerificationStatus.VERIFIED, verification.status());
+    assertTrue(verification.restoreMillis() != null && verification.restoreMillis() >= 0);
+    assertTrue(verification.bootMillis() != null && verification.bootMillis() > 0);
+    assertTrue(
+        verification.diskBytes() != null
+            && verification.diskBytes() >= entry(index, second).contentSize(),
+        "disk " + verification.diskBytes());
+    assertEquals(3, verification.verifyChainLevel());
+    assertEquals(6, verification.verifyChainBlocks());
+    assertEquals("hash_serialized_2", verification.utxoSetHashType());
+    assertTrue(verification.utxoSetHash().matches("[0-9a-f]{64}"), verification.utxoSetHash());
+
+    // the re-checks pass while the objects are intact
+    String lastSuccess = "chainsnap_verifier_reverify_last_success_timestamp_seconds";
+    String failures = "chainsnap_verifier_reverify_failures_total";
+    String[] target = {
+      "chain=\"litecoin\"", "network=\"regtest\"", "mode=\"full\"", "pass=\"sample\""
+    };
+    await().atMost(WAIT).until(() -> metric(lastSuccess, target) > 0);
+    assertEquals(0.0, metric(failures, "chain=\"litecoin\"", "kind=\"rejected\""));
+
+    // one byte of the published archive rots
+    String key =
+        entry(index, second)
+            .sources()
+            .get("s3")
+            .substring(("s3://" + LocalPipeline.BUCKET + "/").length());
+    Path object = pipeline.objectFile(key);
+    try (RandomAccessFile file = new RandomAccessFile(object.toFile(), "rw")) {
+      long at = file.length() / 3;
+      file.seek(at);
+      int b = file.read();
+      file.seek(at);
+      file.write(b ^ 0x10);
+    }
+
+    SnapshotRejected rejected =
+        EventCodec.decode(
+            EventType.SNAPSHOT_REJECTED,
+            kafka()
+                .await(Topics.SNAPSHOT_REJECTED, r -> second.equals(r.key()), WAIT)
+                .get(0)
+                .value());
+    assertEquals(RejectionStage.REVERIFY, rejected.stage());
+    assertTrue(rejected.reason().contains("chunk"), rejected.reason());
+
+    await()
+        .atMost(WAIT)
+        .until(() -> firstSnapshot.equals(index().orElseThrow().latest().get("full")));
+    assertEquals(
+        VerificationStatus.REJECTED, entry(index().orElseThrow(), second).verification().status());
+    assertTrue(metric(failures, "chain=\"litecoin\"", "kind=\"rejected\"") >= 1);
+
+    // later passes go on (the first snapshot still passes) and never reject it a second time
+    long before = (long) metric(lastSuccess, target);
+    await().atMost(WAIT).until(() -> metric(lastSuccess, target) > before);
+    long rejections =
+        kafka().readAll(Topics.SNAPSHOT_REJECTED, Duration.ofSeconds(2)).stream()
+            .filter(r -> second.equals(r.key()))
+            .count();
+    assertEquals(1, rejections, "one snapshot-rejected for " + second);
+  }
+
+  /**
+   * The sum of the verifier's Prometheus samples of {@code name} that have every one of {@code
+   * labels} ({@code key="value"}); 0 if none.
+   */
+  static double metric(String name, String... labels) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(pipeline.serviceUrl("verifier") + "/q/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    return response
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(name + "{"))
+        .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 }

@@ -376,6 +376,10 @@ class SnapshotterIT {
             .value("chainsnap_snapshot_failed_total", Map.of("target", TARGET, "stage", "restart"))
             .isPresent(),
         "failure counters exist per target and stage at 0");
+    assertEquals(
+        1.0,
+        scrape.value("chainsnap_snapshot_node_up", Map.of("target", TARGET)).orElseThrow(),
+        "the source node is up");
   }
 
   static Response trigger() {

@@ -115,6 +115,49 @@ public final class LocalPipeline implements AutoCloseable {
         litecoin.height());
   }
 
+  /**
+   * The publisher's index signing key under the stack dir ({@code signing/index-signing.key},
+   * PKCS#8 PEM, mode 0600), made on first use and kept across restarts, with its public key beside
+   * it ({@link #trustedKeyFile()}) for the CLI's {@code --trusted-key}. Plain JDK Ed25519, the
+   * format {@code chainsnap keygen} writes.
+   */
+  public Path signingKey() {
+    Path key = dir.resolve("signing/index-signing.key");
+    Path pub = trustedKeyFile();
+    try {
+      if (!Files.exists(key) || !Files.exists(pub)) {
+        Files.createDirectories(key.getParent());
+        java.security.KeyPair pair =
+            java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.deleteIfExists(key);
+        Files.createFile(
+            key,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+      }
+      return key;
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make the index signing key " + key, e);
+    }
+  }
+
+  /** The public key of {@link #signingKey()}: what clients pass to {@code --trusted-key}. */
+  public Path trustedKeyFile() {
+    return dir.resolve("signing/index-signing.pub");
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
   /** The system properties that configure {@code service} against this stack. */
   public Map<String, String> properties(String service) {
     Map<String, String> props = new LinkedHashMap<>();
@@ -138,14 +181,47 @@ public final class LocalPipeline implements AutoCloseable {
         props.put("publisher.s3.create-bucket", "true");
         props.put("publisher.ipfs.api-url", ipfs.apiUrl());
         props.put("publisher.ipfs.gateway-url", ipfs.gatewayUrl());
+        props.put("publisher.signing.key-file", signingKey().toString());
+        // the per-file mirror of the verified tree, in the same bucket under mirror/
+        props.put("publisher.mirror.enabled", "true");
+        props.put("publisher.mirror.prefix", "mirror");
+        props.put("publisher.mirror.work-dir", dir.resolve("mirror-work").toString());
       }
       case "verifier" -> {
         props.put("verifier.work-dir", dir.resolve("verifier").toString());
         props.put("verifier.chains.litecoin.binary", Components.litecoind().toString());
+        // re-verification on a short schedule: every chunk re-hashed every few seconds
+        props.put("verifier.reverify.tick", "2s");
+        props.put("verifier.reverify.cheap-every", "PT3S");
+        props.put("verifier.reverify.sample-every", "PT3S");
+        props.put("verifier.reverify.sampled-chunks", "1000");
       }
       default -> throw new IllegalArgumentException("unknown service " + service);
     }
     return props;
+  }
+
+  /**
+   * Starts a real Prometheus that scrapes the three services (jobs {@code chainsnap-<service>}) and
+   * evaluates the repository's alerting rules; stopped with the pipeline.
+   */
+  public PrometheusServer startPrometheus() {
+    Map<String, String> jobs = new LinkedHashMap<>();
+    servicePorts.forEach((service, port) -> jobs.put("chainsnap-" + service, "127.0.0.1:" + port));
+    PrometheusServer server = PrometheusServer.start(dir.resolve("prometheus"), jobs);
+    started.add(server);
+    pids.record("prometheus", server.pid());
+    LOG.infof("prometheus up at %s, scraping %s", server.url(), jobs);
+    return server;
+  }
+
+  /** The base URL of running {@code service} (its {@code /q/metrics} is under it). */
+  public String serviceUrl(String service) {
+    ServiceProcess process = services.get(service);
+    if (process == null) {
+      throw new IllegalStateException(service + " is not running");
+    }
+    return process.url("");
   }
 
   /** Names of the services the pipeline runs. */
@@ -268,12 +344,14 @@ public final class LocalPipeline implements AutoCloseable {
     Files.deleteIfExists(dir.resolve("pipeline.env"));
     LocalPipeline pipeline = start(dir, ports);
     Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "local-pipeline-stop"));
+    PrometheusServer prometheus = pipeline.startPrometheus();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("SNAPSHOTTER_URL", pipeline.snapshotterUrl());
     env.put("PUBLISHER_URL", pipeline.services.get("publisher").url(""));
     env.put("VERIFIER_URL", pipeline.services.get("verifier").url(""));
     env.put("TARGET", TARGET);
     env.put("INDEX_URL", pipeline.indexUrl());
+    env.put("TRUSTED_KEY_FILE", pipeline.trustedKeyFile().toString());
     env.put("PAGE_URL", pipeline.pageUrl());
     env.put("S3_ENDPOINT", pipeline.s3().endpoint());
     env.put("S3_BUCKET", BUCKET);
@@ -283,6 +361,7 @@ public final class LocalPipeline implements AutoCloseable {
     env.put("IPFS_API", pipeline.ipfs().apiUrl());
     env.put("IPFS_GATEWAY", pipeline.ipfs().gatewayUrl());
     env.put("KAFKA", pipeline.kafka().bootstrapServers());
+    env.put("PROMETHEUS_URL", prometheus.url());
     env.put("LITECOIN_RPC_PORT", String.valueOf(pipeline.litecoin().rpcPort()));
     env.put("LITECOIN_PID", String.valueOf(pipeline.litecoin().daemon().pid().orElse(0L)));
     Path written = writeEnv(dir, env, pipeline.token());

@@ -13,7 +13,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * DOWN when a source node failed to start again after a snapshot, or is not running while no
- * snapshot of it is in progress: an operator must look.
+ * snapshot of it is in progress: an operator must look. The same state is the gauge {@code
+ * chainsnap_snapshot_node_up} (1 healthy, 0 not), for the {@code ChainsnapSourceNodeDown} alert.
  */
 @Readiness
 @ApplicationScoped
@@ -32,22 +33,34 @@ public class SourceNodesCheck implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder response = HealthCheckResponse.named("source-nodes").up();
     for (SourceNode node : targets.all()) {
-      String failure = resumer.failures().get(node.name());
-      boolean snapshotting =
-          runner
-              .latest(node.name())
-              .map(run -> run.state() == RunStatus.State.RUNNING)
-              .orElse(false);
-      if (failure != null) {
-        response.down().withData(node.name(), "did not restart: " + failure);
-      } else if (node.controller().isRunning()) {
-        response.withData(node.name(), "running");
-      } else if (snapshotting) {
-        response.withData(node.name(), "stopped for a snapshot");
-      } else {
-        response.down().withData(node.name(), "not running");
+      String state = state(node);
+      if (!healthy(node)) {
+        response.down();
       }
+      response.withData(node.name(), state);
     }
     return response.build();
+  }
+
+  /** Whether {@code node} is as it should be: running, or stopped for a snapshot in progress. */
+  public boolean healthy(SourceNode node) {
+    String state = state(node);
+    return state.equals(RUNNING) || state.equals(SNAPSHOTTING);
+  }
+
+  private static final String RUNNING = "running";
+  private static final String SNAPSHOTTING = "stopped for a snapshot";
+
+  private String state(SourceNode node) {
+    String failure = resumer.failures().get(node.name());
+    if (failure != null) {
+      return "did not restart: " + failure;
+    }
+    if (node.controller().isRunning()) {
+      return RUNNING;
+    }
+    boolean snapshotting =
+        runner.latest(node.name()).map(run -> run.state() == RunStatus.State.RUNNING).orElse(false);
+    return snapshotting ? SNAPSHOTTING : "not running";
   }
 }
